@@ -1,0 +1,209 @@
+"""The JWS algorithms (RFC 7518 §3): names, key checks and signature functions."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Literal
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+from ._der import PssRestrictions
+from .exceptions import InvalidKeyError, SigningError, UnsupportedAlgorithmError
+
+Family = Literal["HS", "RS", "PS", "ES", "none"]
+AsymmetricKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+_HASHES: dict[int, type[hashes.HashAlgorithm]] = {
+    256: hashes.SHA256,
+    384: hashes.SHA384,
+    512: hashes.SHA512,
+}
+
+# RFC 7518 §3.4 ties each ECDSA algorithm to one curve.
+_CURVE_NAMES = {
+    256: ec.SECP256R1.name,
+    384: ec.SECP384R1.name,
+    512: ec.SECP521R1.name,
+}
+
+_MINIMUM_RSA_BITS = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class Algorithm:
+    """One JWS algorithm: its name, family and digest size in bits."""
+
+    name: str
+    family: Family
+    bits: int
+
+    @property
+    def is_asymmetric(self) -> bool:
+        """True for the algorithms that sign with a private key."""
+        return self.family in ("RS", "PS", "ES")
+
+    def hash(self) -> hashes.HashAlgorithm:
+        """Return a fresh hash object for this algorithm's digest."""
+        return _HASHES[self.bits]()
+
+    def curve_name(self) -> str:
+        """Return the name of the curve an ES algorithm requires."""
+        return str(_CURVE_NAMES[self.bits])
+
+
+def _table() -> dict[str, Algorithm]:
+    table = {"none": Algorithm("none", "none", 0)}
+    family: Family
+    for family in ("HS", "RS", "PS", "ES"):
+        for bits in (256, 384, 512):
+            table[f"{family}{bits}"] = Algorithm(f"{family}{bits}", family, bits)
+    return table
+
+
+ALGORITHMS = _table()
+
+
+def algorithm_named(name: object, *, option: str) -> Algorithm:
+    """Return the algorithm called ``name`` (names are case-sensitive).
+
+    :raises UnsupportedAlgorithmError: for any other name or a non-string.
+    """
+    found = ALGORITHMS.get(name) if isinstance(name, str) else None
+    if found is None:
+        shown = name if isinstance(name, str) else repr(name)
+        raise UnsupportedAlgorithmError(
+            f'"{option}" names an unsupported algorithm {shown!r}; expected one '
+            f"of {', '.join(ALGORITHMS)}",
+            option=option,
+            alg=str(shown),
+        )
+    return found
+
+
+def check_key_fits(
+    algorithm: Algorithm,
+    key: AsymmetricKey,
+    *,
+    pss: PssRestrictions | None,
+    allow_insecure_key_sizes: bool,
+    allow_invalid_key_types: bool,
+) -> None:
+    """Check that ``key`` may sign with ``algorithm``.
+
+    Only an EC curve that differs from the algorithm's can be let through,
+    by ``allow_invalid_key_types``: any other mismatch would give a signature
+    that no verifier of the algorithm could check.
+
+    :param pss: the restrictions of a key stored as an RSASSA-PSS key.
+    :raises InvalidKeyError: the key does not fit.
+    """
+    name = algorithm.name
+    if algorithm.family in ("RS", "PS"):
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise InvalidKeyError(
+                f"{name} needs an RSA private key, not {_key_kind(key)}", alg=name
+            )
+        if pss is not None:
+            _check_pss(algorithm, pss)
+        if key.key_size < _MINIMUM_RSA_BITS and not allow_insecure_key_sizes:
+            raise InvalidKeyError(
+                f"{name} needs an RSA key of at least {_MINIMUM_RSA_BITS} bits, "
+                f"not {key.key_size}; allow_insecure_key_sizes lifts this",
+                alg=name,
+            )
+    elif algorithm.family == "ES":
+        if not isinstance(key, ec.EllipticCurvePrivateKey):
+            raise InvalidKeyError(
+                f"{name} needs an EC private key, not {_key_kind(key)}", alg=name
+            )
+        wanted = algorithm.curve_name()
+        if key.curve.name != wanted and not allow_invalid_key_types:
+            raise InvalidKeyError(
+                f"{name} needs an EC key on curve {wanted}, not {key.curve.name}; "
+                "allow_invalid_asymmetric_key_types lifts this",
+                alg=name,
+            )
+
+
+def _check_pss(algorithm: Algorithm, pss: PssRestrictions) -> None:
+    name = algorithm.name
+    if algorithm.family != "PS":
+        raise InvalidKeyError(
+            f"an RSA-PSS key can only sign PS256, PS384 or PS512, not {name}",
+            alg=name,
+        )
+    if pss.hash_name is None:
+        return  # a key without parameters may use any hash (RFC 4055 §3.1)
+    digest = f"sha{algorithm.bits}"
+    if pss.hash_name != digest or pss.mgf1_hash_name != digest:
+        raise InvalidKeyError(
+            f"the RSA-PSS key is restricted to {pss.hash_name} with MGF1 "
+            f"{pss.mgf1_hash_name}; {name} needs {digest} for both",
+            alg=name,
+        )
+    if pss.salt_length is not None and pss.salt_length > algorithm.bits // 8:
+        raise InvalidKeyError(
+            f"the RSA-PSS key needs a salt of at least {pss.salt_length} bytes; "
+            f"{name} uses {algorithm.bits // 8}",
+            alg=name,
+        )
+
+
+def _key_kind(key: object) -> str:
+    if isinstance(key, rsa.RSAPrivateKey):
+        return "an RSA key"
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return f"an EC key on curve {key.curve.name}"
+    return f"a {type(key).__name__}"
+
+
+def hmac_signature(algorithm: Algorithm, secret: bytes, data: bytes) -> bytes:
+    """Return the HMAC of ``data`` (RFC 7518 §3.2)."""
+    return hmac.digest(secret, data, f"sha{algorithm.bits}")
+
+
+def asymmetric_signature(
+    algorithm: Algorithm, key: AsymmetricKey, data: bytes
+) -> bytes:
+    """Return the RSA or ECDSA signature of ``data`` (RFC 7518 §3.3-3.5).
+
+    CPU-bound: the async API calls it from a worker thread.
+
+    :raises InvalidKeyError: the RSA key is too small for the padding.
+    :raises SigningError: the backend failed in another way.
+    """
+    try:
+        if isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, _rsa_padding(algorithm), algorithm.hash())
+        return _ecdsa_raw(key, key.sign(data, ec.ECDSA(algorithm.hash())))
+    except ValueError as exc:
+        # cryptography refuses a modulus too short for the digest and padding.
+        raise InvalidKeyError(
+            f"the {key.key_size}-bit key is too small to sign {algorithm.name}",
+            alg=algorithm.name,
+        ) from exc
+    except UnsupportedAlgorithm as exc:
+        raise SigningError(
+            f"the cryptography backend cannot sign {algorithm.name}"
+        ) from exc
+
+
+def _rsa_padding(algorithm: Algorithm) -> padding.AsymmetricPadding:
+    if algorithm.family == "RS":
+        return padding.PKCS1v15()
+    # RFC 7518 §3.5: MGF1 with the same hash, salt as long as the digest.
+    return padding.PSS(
+        mgf=padding.MGF1(algorithm.hash()), salt_length=padding.PSS.DIGEST_LENGTH
+    )
+
+
+def _ecdsa_raw(key: ec.EllipticCurvePrivateKey, der: bytes) -> bytes:
+    # RFC 7518 §3.4: R and S as fixed-length big-endian integers, sized by the
+    # curve (66 bytes each for P-521), not the DER that OpenSSL returns.
+    size = (key.curve.key_size + 7) // 8
+    r, s = decode_dss_signature(der)
+    return r.to_bytes(size, "big") + s.to_bytes(size, "big")

@@ -1,0 +1,164 @@
+"""The payload: claim sets, the claims options add, and the other payload kinds."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+from ._encoding import encode_text, js_number, json_text
+from ._options import SignOptions
+from ._timespan import Seconds, offset_from
+from .exceptions import InvalidOptionError, InvalidPayloadError
+
+# Registered claims (RFC 7519 §4.1) that options may fill in, by option name.
+_STRING_CLAIMS = (
+    ("audience", "aud"),
+    ("issuer", "iss"),
+    ("subject", "sub"),
+    ("jwtid", "jti"),
+)
+_TIME_CLAIMS = ("iat", "exp", "nbf")
+
+
+def now_seconds() -> int:
+    """Return the current time in whole seconds since the epoch."""
+    return math.floor(time.time())
+
+
+class ClaimSet:
+    """The claims of an object payload, and how to hand them back to the caller.
+
+    The claims options add are computed before anything is changed, so a
+    rejected call leaves a ``mutate_payload`` caller's mapping as it was.
+    """
+
+    __slots__ = ("_added", "_drop_iat", "_target", "claims")
+
+    def __init__(self, payload: Mapping[Any, Any], options: SignOptions) -> None:
+        _check_time_claims(payload)
+        _check_conflicts(payload, options)
+        self._target = _mutable_target(payload, options)
+        self._drop_iat = bool(options.no_timestamp) and "iat" in payload
+        self._added = _added_claims(payload, options)
+        claims = dict(payload)
+        if self._drop_iat:
+            del claims["iat"]
+        claims.update(self._added)
+        self.claims = claims
+
+    def hand_back(self) -> None:
+        """Give the added claims to the caller's mapping, if it asked for them."""
+        if self._target is None:
+            return
+        if self._drop_iat:
+            del self._target["iat"]
+        self._target.update(self._added)
+
+
+def _check_time_claims(payload: Mapping[Any, Any]) -> None:
+    for claim in _TIME_CLAIMS:
+        value = payload.get(claim)
+        if claim in payload and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            raise InvalidPayloadError(
+                f'"{claim}" should be a number of seconds, not {type(value).__name__}',
+                claim=claim,
+            )
+
+
+def _check_conflicts(payload: Mapping[Any, Any], options: SignOptions) -> None:
+    pairs = (("expires_in", "exp"), ("not_before", "nbf"), *_STRING_CLAIMS)
+    for option, claim in pairs:
+        if getattr(options, option) is not None and claim in payload:
+            raise InvalidOptionError(
+                f'"{option}" cannot be used: the payload already has an '
+                f'"{claim}" claim',
+                option=option,
+            )
+
+
+def _mutable_target(
+    payload: Mapping[Any, Any], options: SignOptions
+) -> MutableMapping[Any, Any] | None:
+    if not options.mutate_payload:
+        return None
+    if not isinstance(payload, MutableMapping):
+        raise InvalidOptionError(
+            '"mutate_payload" needs a mutable mapping payload, not '
+            f"{type(payload).__name__}",
+            option="mutate_payload",
+        )
+    return payload
+
+
+def _added_claims(payload: Mapping[Any, Any], options: SignOptions) -> dict[str, Any]:
+    # node-jsonwebtoken appends in this order: iat, nbf, exp, aud, iss, sub,
+    # jti. Unlike Node, a payload "iat" of 0 is kept rather than replaced.
+    base: Seconds = payload["iat"] if "iat" in payload else now_seconds()
+    added: dict[str, Any] = {}
+    if not options.no_timestamp:
+        added["iat"] = base
+    if options.not_before is not None:
+        added["nbf"] = offset_from(base, options.not_before)
+    if options.expires_in is not None:
+        added["exp"] = offset_from(base, options.expires_in)
+    for option, claim in _STRING_CLAIMS:
+        value = getattr(options, option)
+        if value is not None:
+            added[claim] = value
+    return added
+
+
+def payload_bytes(
+    payload: object, options: SignOptions
+) -> tuple[bytes, ClaimSet | None]:
+    """Return the payload segment's bytes, and the claim set of an object payload.
+
+    :raises InvalidPayloadError: the payload cannot be signed.
+    :raises InvalidOptionError: a claim option was given for a payload that is
+        not a claim set, or conflicts with a claim.
+    """
+    if isinstance(payload, Mapping):
+        claim_set = ClaimSet(payload, options)
+        text = json_text(claim_set.claims, "payload")
+        return encode_text(text, options.codec, "payload"), claim_set
+    _check_not_claims(payload, options)
+    if isinstance(payload, str):
+        return encode_text(payload, options.codec, "payload"), None
+    if isinstance(payload, bytes | bytearray | memoryview):
+        # Signed exactly as given; Node decodes a Buffer as UTF-8 first.
+        return bytes(payload), None
+    return encode_text(_scalar_text(payload), options.codec, "payload"), None
+
+
+def _check_not_claims(payload: object, options: SignOptions) -> None:
+    if payload is None:
+        raise InvalidPayloadError("payload is required")
+    if isinstance(payload, list | tuple):
+        raise InvalidPayloadError(
+            "payload must be a mapping (a claim set), a string or bytes, not "
+            f"{type(payload).__name__}"
+        )
+    given = options.claim_options_given()
+    if given:
+        raise InvalidOptionError(
+            f"{', '.join(given)} can only be used with a mapping payload, not "
+            f"{type(payload).__name__}",
+            option=given[0],
+        )
+
+
+def _scalar_text(payload: object) -> str:
+    if payload is True or payload is False:
+        return "true" if payload else "false"
+    if isinstance(payload, int):
+        return int.__repr__(payload)
+    if isinstance(payload, float):
+        return js_number(payload, "payload")
+    raise InvalidPayloadError(
+        "payload must be a mapping, str, bytes, or a number, not "
+        f"{type(payload).__name__}"
+    )

@@ -1,0 +1,114 @@
+"""The signing pipeline, free of any event loop: options, header, payload, sign.
+
+:func:`prepare` does the cheap work (validation, JSON, encoding) and returns
+a :class:`SigningJob`; its :meth:`~SigningJob.signature` does the expensive
+part, which the async API moves to a worker thread for asymmetric keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ._algorithms import Algorithm, asymmetric_signature, check_key_fits, hmac_signature
+from ._claims import ClaimSet, payload_bytes
+from ._encoding import b64url, json_text
+from ._keys import KeyMaterial, LoadedKey, PemPrivateKey, Secret, read_key
+from ._options import SignOptions
+from .exceptions import InvalidHeaderError, InvalidPayloadError
+
+_UNSET: Any = object()
+
+
+@dataclass(slots=True)
+class SigningJob:
+    """One token to sign: its signing input, algorithm and key."""
+
+    algorithm: Algorithm
+    signing_input: bytes
+    key: KeyMaterial | None
+    options: SignOptions
+    claim_set: ClaimSet | None
+
+    @property
+    def needs_thread(self) -> bool:
+        """True when the signature is CPU-heavy (RSA, ECDSA, PEM loading)."""
+        return isinstance(self.key, PemPrivateKey | LoadedKey)
+
+    def signature(self) -> bytes:
+        """Compute the signature; safe to call from any thread.
+
+        :raises InvalidKeyError: the key cannot be read or does not fit.
+        :raises SigningError: the backend failed.
+        """
+        key = self.key
+        if key is None:
+            return b""
+        if isinstance(key, Secret):
+            return hmac_signature(self.algorithm, key.value, self.signing_input)
+        if isinstance(key, PemPrivateKey):
+            private = key.load()
+            _check_fit(self.algorithm, private, key, self.options)
+        else:
+            private = key.key
+        return asymmetric_signature(self.algorithm, private, self.signing_input)
+
+    def token(self, signature: bytes) -> str:
+        """Join the signing input and ``signature`` into the compact token.
+
+        Only now, with the signature made, does a ``mutate_payload`` caller's
+        mapping receive the added claims.
+        """
+        if self.claim_set is not None:
+            self.claim_set.hand_back()
+        return f"{self.signing_input.decode('ascii')}.{b64url(signature)}"
+
+
+def prepare(payload: object, key: object, options: SignOptions) -> SigningJob:
+    """Validate everything cheap and build the signing input.
+
+    :raises JWTError: any input is unusable; the subclass says which.
+    """
+    algorithm = options.algorithm
+    payload_segment, claim_set = payload_bytes(payload, options)
+    material = read_key(key, algorithm)
+    if isinstance(material, LoadedKey):
+        _check_fit(algorithm, material.key, None, options)
+    header = _header(options, is_claim_set=claim_set is not None)
+    signing_input = f"{b64url(header)}.{b64url(payload_segment)}".encode("ascii")
+    return SigningJob(algorithm, signing_input, material, options, claim_set)
+
+
+def _header(options: SignOptions, *, is_claim_set: bool) -> bytes:
+    # Node fills alg, typ and kid first and merges the header option over
+    # them, so they keep the first places even when the option sets them.
+    fields: dict[str, Any] = {
+        "alg": options.algorithm.name,
+        "typ": "JWT" if is_claim_set else _UNSET,
+        "kid": _UNSET if options.keyid is None else options.keyid,
+    }
+    if options.header is not None:
+        fields.update(options.header)
+    header = {name: value for name, value in fields.items() if value is not _UNSET}
+    # UTF-8, unlike Node, which writes header text as Latin-1 and so mangles
+    # any character above U+00FF.
+    try:
+        return json_text(header, "header").encode("utf-8")
+    except InvalidPayloadError as exc:
+        raise InvalidHeaderError(exc.message, option="header") from None
+
+
+def _check_fit(
+    algorithm: Algorithm,
+    key: Any,
+    pem: PemPrivateKey | None,
+    options: SignOptions,
+) -> None:
+    pss = pem.pss if pem is not None else None
+    check_key_fits(
+        algorithm,
+        key,
+        pss=pss,
+        allow_insecure_key_sizes=options.allow_insecure_key_sizes,
+        allow_invalid_key_types=options.allow_invalid_asymmetric_key_types,
+    )

@@ -1,0 +1,200 @@
+"""Byte-level encodings: unpadded base64url, JavaScript-compatible JSON, text.
+
+The JSON writer produces exactly what JavaScript's ``JSON.stringify`` writes for
+the same value, so that tokens of deterministic algorithms are byte-identical to
+node-jsonwebtoken's, with two deliberate differences: integers are written
+exactly (JavaScript rounds above 2**53) and NaN or an infinity is an error
+(JavaScript writes ``null``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .exceptions import InvalidOptionError, InvalidPayloadError
+
+# JSON.stringify escapes exactly what Python's encoder escapes when
+# ensure_ascii is off: quote, backslash and the C0 controls.
+_quote_string: Callable[[str], str] = (
+    getattr(json.encoder, "c_encode_basestring", None)
+    or json.encoder.py_encode_basestring
+)
+
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# Node's Buffer encodings, by the names Node accepts, mapped to Python codecs.
+# "hex" and "base64" are left out on purpose: Node decodes the text with them.
+_TEXT_ENCODINGS = {
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+    "utf16le": "utf-16-le",
+    "utf-16le": "utf-16-le",
+    "ucs2": "utf-16-le",
+    "ucs-2": "utf-16-le",
+    "latin1": "latin-1",
+    "binary": "latin-1",
+    "ascii": "ascii",
+}
+
+
+def b64url(data: bytes) -> str:
+    """Return ``data`` as unpadded base64url text (RFC 7515 §2)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def codec_for(encoding: str) -> str:
+    """Return the Python codec for one of Node's encoding names."""
+    codec = _TEXT_ENCODINGS.get(encoding.lower())
+    if codec is None:
+        known = ", ".join(sorted(_TEXT_ENCODINGS))
+        raise InvalidOptionError(
+            f'"encoding" must be one of {known}, not {encoding!r}',
+            option="encoding",
+        )
+    return codec
+
+
+def join_surrogate_pairs(text: str) -> str:
+    """Join UTF-16 surrogate pairs stored as two code points into one character.
+
+    A Python string can hold the two halves of a pair separately; JavaScript
+    reads such a pair as the character it encodes, and so do we.
+    """
+    return _SURROGATE_PAIR.sub(_join_pair, text)
+
+
+def _join_pair(match: re.Match[str]) -> str:
+    pair = match.group()
+    return chr(0x10000 + ((ord(pair[0]) - 0xD800) << 10) + (ord(pair[1]) - 0xDC00))
+
+
+def encode_text(text: str, codec: str, what: str) -> bytes:
+    """Encode ``text`` with ``codec``; a character it cannot hold is an error."""
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError:
+        pass
+    try:
+        return join_surrogate_pairs(text).encode(codec)
+    except UnicodeEncodeError as exc:
+        raise InvalidPayloadError(
+            f"{what} has a character that the {codec} encoding cannot hold "
+            f"at index {exc.start}"
+        ) from None
+
+
+def json_text(value: Any, what: str) -> str:
+    """Return ``value`` as compact JSON text, as JavaScript would write it.
+
+    :param what: names the value in error messages (``payload``, ``header``).
+    :raises InvalidPayloadError: the value holds something JSON cannot carry.
+    """
+    parts: list[str] = []
+    try:
+        _write(value, parts, what)
+    except RecursionError:
+        raise InvalidPayloadError(
+            f"{what} is nested too deeply or refers to itself"
+        ) from None
+    text = "".join(parts)
+    if _LONE_SURROGATE.search(text):
+        text = _LONE_SURROGATE.sub(_escape_surrogate, join_surrogate_pairs(text))
+    return text
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    # JSON.stringify escapes lone surrogates since ES2019, in lower-case hex.
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _write(value: Any, parts: list[str], where: str) -> None:
+    if isinstance(value, str):
+        parts.append(_quote_string(value))
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif isinstance(value, int):
+        parts.append(int.__repr__(value))
+    elif isinstance(value, float):
+        parts.append(js_number(value, where))
+    elif isinstance(value, Mapping):
+        _write_object(value, parts, where)
+    elif isinstance(value, list | tuple):
+        _write_array(value, parts, where)
+    else:
+        raise InvalidPayloadError(
+            f"{where} holds a {type(value).__name__}, which JSON cannot represent"
+        )
+
+
+def _write_object(value: Mapping[Any, Any], parts: list[str], where: str) -> None:
+    parts.append("{")
+    first = True
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise InvalidPayloadError(
+                f"{where} has a {type(key).__name__} key; JSON keys must be strings"
+            )
+        if not first:
+            parts.append(",")
+        first = False
+        parts.append(_quote_string(key))
+        parts.append(":")
+        _write(item, parts, f"{where}.{key}")
+    parts.append("}")
+
+
+def _write_array(
+    value: list[Any] | tuple[Any, ...], parts: list[str], where: str
+) -> None:
+    parts.append("[")
+    for index, item in enumerate(value):
+        if index:
+            parts.append(",")
+        _write(item, parts, f"{where}[{index}]")
+    parts.append("]")
+
+
+def js_number(value: float, where: str) -> str:
+    """Write a float the way JavaScript's ``Number.prototype.toString`` does.
+
+    Both languages print the shortest digits that read back to the same
+    double; only the layout differs (ECMA-262 §6.1.6.1.20).
+    """
+    if not math.isfinite(value):
+        raise InvalidPayloadError(
+            f"{where} is {value!r}, which JSON cannot represent", claim=None
+        )
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    mantissa, _, exponent = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0")
+    # The decimal point sits after `point` digits of `digits`.
+    point = len(whole) + int(exponent or 0) - (len(whole + fraction) - len(digits))
+    digits = digits.rstrip("0")
+    return sign + _layout(digits, point)
+
+
+def _layout(digits: str, point: int) -> str:
+    count = len(digits)
+    if count <= point <= 21:
+        return digits + "0" * (point - count)
+    if 0 < point <= 21:
+        return f"{digits[:point]}.{digits[point:]}"
+    if -6 < point <= 0:
+        return "0." + "0" * -point + digits
+    exponent = point - 1
+    sign = "+" if exponent >= 0 else "-"
+    head = digits[0] if count == 1 else f"{digits[0]}.{digits[1:]}"
+    return f"{head}e{sign}{abs(exponent)}"

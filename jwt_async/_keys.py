@@ -1,0 +1,321 @@
+"""Reading the ``key`` argument: HMAC secret, PEM private key or key object.
+
+Reading is cheap and runs inline; loading a PEM private key is not (RSA key
+validation takes tens of milliseconds), so :meth:`PemPrivateKey.load` is
+what the async API runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import (
+    dsa,
+    ec,
+    ed448,
+    ed25519,
+    rsa,
+    x448,
+    x25519,
+)
+
+from ._algorithms import Algorithm, AsymmetricKey
+from ._der import DERError, PssRestrictions, is_der_sequence, pss_restrictions
+from ._encoding import encode_text
+from .exceptions import InvalidKeyError, InvalidPayloadError
+
+_PEM_BLOCK = re.compile(
+    rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL
+)
+_PRIVATE_LABELS = frozenset(
+    {
+        b"PRIVATE KEY",
+        b"ENCRYPTED PRIVATE KEY",
+        b"RSA PRIVATE KEY",
+        b"EC PRIVATE KEY",
+        b"DSA PRIVATE KEY",
+    }
+)
+# OpenSSH public key lines: "ssh-rsa AAAA...", "ecdsa-sha2-nistp256 AAAA...".
+_SSH_PUBLIC_KEY = re.compile(
+    rb"\s*(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+)\s+AAAA", re.ASCII
+)
+_PUBLIC_KEY_TYPES = (
+    rsa.RSAPublicKey,
+    ec.EllipticCurvePublicKey,
+    ed25519.Ed25519PublicKey,
+    ed448.Ed448PublicKey,
+    dsa.DSAPublicKey,
+    x25519.X25519PublicKey,
+    x448.X448PublicKey,
+)
+_OTHER_PRIVATE_KEY_TYPES = (
+    ed25519.Ed25519PrivateKey,
+    ed448.Ed448PrivateKey,
+    dsa.DSAPrivateKey,
+    x25519.X25519PrivateKey,
+    x448.X448PrivateKey,
+)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class Secret:
+    """An HMAC secret."""
+
+    value: bytes
+
+    def __repr__(self) -> str:
+        return f"Secret(<{len(self.value)} bytes>)"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class PemPrivateKey:
+    """PEM text of a private key, with its passphrase, not yet loaded."""
+
+    pem: bytes
+    passphrase: bytes | None
+    encrypted: bool
+    pss: PssRestrictions | None
+
+    def __repr__(self) -> str:
+        return "PemPrivateKey(<hidden>)"
+
+    def load(self) -> AsymmetricKey:
+        """Parse and validate the key. CPU-bound: tens of ms for RSA.
+
+        :raises InvalidKeyError: wrong passphrase, damaged PEM or a key type
+            that cannot sign JWTs.
+        """
+        password = self.passphrase if self.encrypted else None
+        try:
+            key = serialization.load_pem_private_key(self.pem, password)
+        except (ValueError, TypeError, UnsupportedAlgorithm):
+            # The backend's message is dropped: it can quote the input.
+            what = (
+                "wrong passphrase or damaged PEM"
+                if self.encrypted
+                else ("damaged or unsupported PEM")
+            )
+            raise InvalidKeyError(f"the private key cannot be read: {what}") from None
+        return _signing_key(key)
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class LoadedKey:
+    """A private key object that was passed in already loaded."""
+
+    key: AsymmetricKey
+
+    def __repr__(self) -> str:
+        return f"LoadedKey(<{type(self.key).__name__}>)"
+
+
+KeyMaterial = Secret | PemPrivateKey | LoadedKey
+
+
+def read_key(key: object, algorithm: Algorithm) -> KeyMaterial | None:
+    """Classify ``key`` for ``algorithm`` without any expensive parsing.
+
+    Returns None for ``none``, which takes no key. PEM, DER and SSH key
+    material and certificates are never taken as an HMAC secret.
+
+    :raises InvalidKeyError: the key is missing, of the wrong kind, or
+        unusable for the algorithm.
+    """
+    material = _material(key, algorithm)
+    if algorithm.family == "none":
+        if isinstance(material, Secret) or material is None:
+            return None
+        raise InvalidKeyError(
+            'alg "none" makes an unsigned token and takes no private key',
+            alg="none",
+        )
+    if material is None:
+        raise InvalidKeyError(f"{algorithm.name} needs a key", alg=algorithm.name)
+    if algorithm.family == "HS" and not isinstance(material, Secret):
+        raise InvalidKeyError(
+            f"{algorithm.name} needs an HMAC secret, not a private key",
+            alg=algorithm.name,
+        )
+    if algorithm.is_asymmetric and isinstance(material, Secret):
+        raise InvalidKeyError(
+            f"{algorithm.name} needs a private key (PEM text, a mapping with "
+            '"key" and "passphrase", or a key object), not an HMAC secret',
+            alg=algorithm.name,
+        )
+    return material
+
+
+def _material(key: object, algorithm: Algorithm) -> KeyMaterial | None:
+    if key is None:
+        return None
+    if isinstance(key, str):
+        return _from_bytes(_key_text_bytes(key), None, algorithm)
+    if isinstance(key, bytes | bytearray | memoryview):
+        return _from_bytes(bytes(key), None, algorithm)
+    if isinstance(key, Mapping):
+        return _from_mapping(key, algorithm)
+    if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        return LoadedKey(key)
+    if isinstance(key, _PUBLIC_KEY_TYPES):
+        raise InvalidKeyError(
+            "a public key cannot sign; pass the private key", alg=algorithm.name
+        )
+    if isinstance(key, _OTHER_PRIVATE_KEY_TYPES):
+        raise _unsupported_key_type(key)
+    raise InvalidKeyError(
+        'key must be str, bytes, a mapping with "key" and "passphrase", or '
+        f"an RSA or EC private key object, not {type(key).__name__}",
+        alg=algorithm.name,
+    )
+
+
+def _key_text_bytes(text: str) -> bytes:
+    try:
+        return encode_text(text, "utf-8", "key")
+    except InvalidPayloadError:
+        raise InvalidKeyError("key text has a lone UTF-16 surrogate") from None
+
+
+def _from_bytes(
+    data: bytes, passphrase: bytes | None, algorithm: Algorithm
+) -> KeyMaterial | None:
+    if not data:
+        return None
+    pem = _pem_private_key(data, passphrase)
+    if pem is not None:
+        return pem
+    kind = _key_like(data)
+    if kind is not None:
+        raise InvalidKeyError(
+            f"key is {kind}, which cannot sign and is never used as an HMAC "
+            "secret (that would allow key confusion); pass the private key",
+            alg=algorithm.name,
+        )
+    return Secret(data)
+
+
+def _pem_private_key(data: bytes, passphrase: bytes | None) -> PemPrivateKey | None:
+    labels = [match.group(1) for match in _PEM_BLOCK.finditer(data)]
+    if b"OPENSSH PRIVATE KEY" in labels:
+        raise InvalidKeyError(
+            "OpenSSH private keys are not supported; convert the key to PKCS#8 "
+            "(ssh-keygen -p -m PKCS8)"
+        )
+    if not any(label in _PRIVATE_LABELS for label in labels):
+        return None
+    encrypted = b"ENCRYPTED PRIVATE KEY" in labels or b"Proc-Type: 4,ENCRYPTED" in data
+    if encrypted and passphrase is None:
+        raise InvalidKeyError(
+            "the private key is encrypted; pass "
+            '{"key": pem, "passphrase": ...} to sign with it'
+        )
+    return PemPrivateKey(data, passphrase, encrypted, _pss_of(data, labels))
+
+
+def _pss_of(data: bytes, labels: list[bytes]) -> PssRestrictions | None:
+    # Limitation: an encrypted PKCS#8 key hides its algorithm until it is
+    # decrypted, so the RSA-PSS restrictions of such a key are not seen; it
+    # is treated as a plain RSA key.
+    if b"PRIVATE KEY" not in labels:
+        return None
+    for match in _PEM_BLOCK.finditer(data):
+        if match.group(1) == b"PRIVATE KEY":
+            try:
+                der = base64.b64decode(b"".join(match.group(2).split()), validate=True)
+                return pss_restrictions(der)
+            except (binascii.Error, DERError):
+                return None
+    return None
+
+
+def _key_like(data: bytes) -> str | None:
+    """Name the kind of public key material ``data`` is, if it is any."""
+    labels = [match.group(1) for match in _PEM_BLOCK.finditer(data)]
+    if labels:
+        return f"PEM {labels[0].decode('ascii').lower()} text"
+    if b"-----BEGIN" in data:
+        return "damaged PEM text"
+    if _SSH_PUBLIC_KEY.match(data):
+        return "an SSH public key"
+    if is_der_sequence(data):
+        return "DER-encoded key material or a certificate"
+    if _is_jwk(data):
+        return "a JSON Web Key"
+    return None
+
+
+def _is_jwk(data: bytes) -> bool:
+    if not data.lstrip().startswith(b"{"):
+        return False
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(parsed, dict) and "kty" in parsed
+
+
+def _from_mapping(key: Mapping[object, object], algorithm: Algorithm) -> KeyMaterial:
+    if "kty" in key:
+        # Limitation: JWK input is not supported yet; pass PEM text or a key
+        # object.
+        raise InvalidKeyError(
+            "JSON Web Keys are not supported as signing keys; pass PEM text or "
+            "a key object",
+            alg=algorithm.name,
+        )
+    unknown = sorted(repr(name) for name in key if name not in ("key", "passphrase"))
+    if unknown or "key" not in key:
+        raise InvalidKeyError(
+            'a key mapping takes exactly "key" and optionally "passphrase"',
+            alg=algorithm.name,
+        )
+    passphrase = _passphrase(key.get("passphrase"))
+    pem = key["key"]
+    if isinstance(pem, str):
+        pem = _key_text_bytes(pem)
+    if not isinstance(pem, bytes | bytearray | memoryview):
+        raise InvalidKeyError(
+            f'"key" in a key mapping must be PEM text, not {type(pem).__name__}',
+            alg=algorithm.name,
+        )
+    found = _pem_private_key(bytes(pem), passphrase)
+    if found is None:
+        raise InvalidKeyError(
+            '"key" in a key mapping must be a PEM private key', alg=algorithm.name
+        )
+    return found
+
+
+def _passphrase(value: object) -> bytes | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _key_text_bytes(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    raise InvalidKeyError(
+        f'"passphrase" must be str or bytes, not {type(value).__name__}'
+    )
+
+
+def _signing_key(key: object) -> AsymmetricKey:
+    if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        return key
+    raise _unsupported_key_type(key)
+
+
+def _unsupported_key_type(key: object) -> InvalidKeyError:
+    # Limitation: EdDSA is not implemented yet, so Ed25519 and Ed448 keys are
+    # refused along with the key types no JWS algorithm uses.
+    return InvalidKeyError(
+        f"{type(key).__name__.removeprefix('_')} keys cannot sign JWTs here; "
+        "use an RSA or EC key"
+    )
