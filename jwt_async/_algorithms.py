@@ -24,10 +24,10 @@ _HASHES: dict[int, type[hashes.HashAlgorithm]] = {
 }
 
 # RFC 7518 §3.4 ties each ECDSA algorithm to one curve.
-_CURVE_NAMES = {
-    256: ec.SECP256R1.name,
-    384: ec.SECP384R1.name,
-    512: ec.SECP521R1.name,
+_CURVES: dict[int, ec.EllipticCurve] = {
+    256: ec.SECP256R1(),
+    384: ec.SECP384R1(),
+    512: ec.SECP521R1(),
 }
 
 _MINIMUM_RSA_BITS = 2048
@@ -50,9 +50,13 @@ class Algorithm:
         """Return a fresh hash object for this algorithm's digest."""
         return _HASHES[self.bits]()
 
-    def curve_name(self) -> str:
-        """Return the name of the curve an ES algorithm requires."""
-        return str(_CURVE_NAMES[self.bits])
+    def curve(self) -> ec.EllipticCurve:
+        """Return the curve an ES algorithm requires (RFC 7518 §3.4)."""
+        return _CURVES[self.bits]
+
+    def ecdsa_size(self) -> int:
+        """Return the byte length of R and of S in an ES signature."""
+        return (self.curve().key_size + 7) // 8
 
 
 def _table() -> dict[str, Algorithm]:
@@ -95,8 +99,9 @@ def check_key_fits(
     """Check that ``key`` may sign with ``algorithm``.
 
     Only an EC curve that differs from the algorithm's can be let through,
-    by ``allow_invalid_key_types``: any other mismatch would give a signature
-    that no verifier of the algorithm could check.
+    by ``allow_invalid_key_types``, and only when the curve is no larger than
+    the algorithm's: any other mismatch would give a signature that no
+    verifier of the algorithm could check.
 
     :param pss: the restrictions of a key stored as an RSASSA-PSS key.
     :raises InvalidKeyError: the key does not fit.
@@ -120,13 +125,27 @@ def check_key_fits(
             raise InvalidKeyError(
                 f"{name} needs an EC private key, not {_key_kind(key)}", alg=name
             )
-        wanted = algorithm.curve_name()
-        if key.curve.name != wanted and not allow_invalid_key_types:
-            raise InvalidKeyError(
-                f"{name} needs an EC key on curve {wanted}, not {key.curve.name}; "
-                "allow_invalid_asymmetric_key_types lifts this",
-                alg=name,
-            )
+        _check_curve(algorithm, key.curve, allow_invalid_key_types)
+
+
+def _check_curve(
+    algorithm: Algorithm, curve: ec.EllipticCurve, allow_other: bool
+) -> None:
+    name, wanted = algorithm.name, algorithm.curve()
+    if curve.name == wanted.name:
+        return
+    if not allow_other:
+        raise InvalidKeyError(
+            f"{name} needs an EC key on curve {wanted.name}, not {curve.name}; "
+            "allow_invalid_asymmetric_key_types lifts this",
+            alg=name,
+        )
+    if curve.key_size > wanted.key_size:
+        raise InvalidKeyError(
+            f"an EC key on curve {curve.name} makes signatures too long for "
+            f"{name}, whatever the options",
+            alg=name,
+        )
 
 
 def _check_pss(algorithm: Algorithm, pss: PssRestrictions) -> None:
@@ -179,7 +198,8 @@ def asymmetric_signature(
     try:
         if isinstance(key, rsa.RSAPrivateKey):
             return key.sign(data, _rsa_padding(algorithm), algorithm.hash())
-        return _ecdsa_raw(key, key.sign(data, ec.ECDSA(algorithm.hash())))
+        der = key.sign(data, ec.ECDSA(algorithm.hash()))
+        return _ecdsa_raw(algorithm.ecdsa_size(), der)
     except ValueError as exc:
         # cryptography refuses a modulus too short for the digest and padding.
         raise InvalidKeyError(
@@ -201,9 +221,10 @@ def _rsa_padding(algorithm: Algorithm) -> padding.AsymmetricPadding:
     )
 
 
-def _ecdsa_raw(key: ec.EllipticCurvePrivateKey, der: bytes) -> bytes:
-    # RFC 7518 §3.4: R and S as fixed-length big-endian integers, sized by the
-    # curve (66 bytes each for P-521), not the DER that OpenSSL returns.
-    size = (key.curve.key_size + 7) // 8
+def _ecdsa_raw(size: int, der: bytes) -> bytes:
+    # RFC 7518 §3.4: R and S as fixed-length big-endian integers (66 bytes
+    # each for ES512), not the DER that OpenSSL returns. The length follows
+    # the algorithm, so a smaller curve let through still gives the length
+    # that a verifier of the algorithm expects.
     r, s = decode_dss_signature(der)
     return r.to_bytes(size, "big") + s.to_bytes(size, "big")
