@@ -11,7 +11,7 @@ work runs in a worker thread so the event loop never stalls.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib.metadata as _metadata
 
 from ._async import sign
 from ._callback import SignHandle, sign_callback
@@ -30,8 +30,8 @@ from .exceptions import (
 )
 
 try:
-    __version__ = version("jwt_async")
-except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = _metadata.version("jwt_async")
+except _metadata.PackageNotFoundError:  # a source tree that is not installed
     __version__ = "0.0.0"
 
 __all__ = [

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Unpack
 
+import anyio
 import anyio.to_thread
 
 from ._core import prepare
 from ._limits import current_limiter
 from ._options import parse_options
 from ._types import Key, Payload, SignKeywords
+from .exceptions import SigningError
 
 
 async def sign(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> str:
@@ -57,9 +60,37 @@ async def sign(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> s
     """
     job = prepare(payload, key, parse_options(**options))
     if job.needs_thread:
-        signature = await anyio.to_thread.run_sync(
-            job.signature, limiter=current_limiter()
-        )
+        signature = await _in_worker_thread(job.signature)
     else:
         signature = job.signature()
     return job.token(signature)
+
+
+async def _in_worker_thread(compute: Callable[[], bytes]) -> bytes:
+    # anyio shields a worker-thread call from its own cancel scopes only. A
+    # native asyncio cancellation (Task.cancel, asyncio.timeout, wait_for)
+    # would end the call at once and hand its limiter token back while the
+    # thread still signs, so more threads than the limit could run. A task
+    # group absorbs that cancellation in its host and waits for the child,
+    # whose call keeps the token until the thread is done; the host then
+    # raises the cancellation.
+    outcome: list[bytes | Exception] = []
+
+    async def run() -> None:
+        try:
+            signature = await anyio.to_thread.run_sync(
+                compute, limiter=current_limiter()
+            )
+        except Exception as exc:
+            outcome.append(exc)
+        else:
+            outcome.append(signature)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(run)
+    if not outcome:
+        # Only the child was cancelled, natively: the event loop is closing.
+        raise SigningError("signing was cancelled")
+    if isinstance(outcome[0], Exception):
+        raise outcome[0]
+    return outcome[0]

@@ -1,0 +1,225 @@
+"""The ``jwt-async`` command line: sign a JSON payload and print the token.
+
+Usage::
+
+    jwt-async sign [PAYLOAD] (--key-file PATH | --secret-env NAME) [options]
+    python -m jwt_async sign [PAYLOAD] ...
+
+PAYLOAD is JSON, given as the argument or read from stdin when it is absent
+or ``-``. A JSON object is signed as a claim set; any other JSON value is
+passed to :func:`jwt_async.sign_sync` as it is (a string is signed as that
+string). Examples::
+
+    JWT_SECRET=... jwt-async sign '{"sub": "42"}' --secret-env JWT_SECRET
+    echo '{"sub": "42"}' | jwt-async sign -a RS256 --key-file key.pem \\
+        --expires-in 1h --audience api --audience admin
+
+The key never comes from the command line, where other users of the machine
+could read it: ``--key-file`` names a file whose bytes are the key (PEM text
+of a private key, or an HMAC secret taken byte for byte, trailing newline
+included), ``--secret-env`` names an environment variable holding it, and
+``--passphrase-env`` names one holding the passphrase of an encrypted PEM key.
+
+The token and a newline go to stdout. Exit status: 0 on success, 2 for a
+usage error (bad flags, no key source or two, an unreadable key file, an
+unset variable, a payload or header that is not the expected JSON), 1 with
+one line ``jwt-async: <message>`` on stderr when jwt_async refuses to sign.
+No message ever shows the key, the secret or the passphrase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from ._sync import sign_sync
+from .exceptions import JWTError
+
+_PROG = "jwt-async"
+# ASCII only: str.isdigit() would also take digits of other scripts.
+_WHOLE_SECONDS = re.compile(r"-?[0-9]+", re.ASCII)
+
+# Flags that map one to one onto a keyword of sign_sync.
+_STRING_OPTIONS = ("algorithm", "issuer", "subject", "jwtid", "keyid", "encoding")
+_SWITCHES = (
+    "no_timestamp",
+    "allow_insecure_key_sizes",
+    "allow_invalid_asymmetric_key_types",
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``).
+
+    :returns: the exit status: 0 signed, 1 refused by jwt_async, 2 usage error.
+    """
+    parser, sign_parser = _parsers()
+    try:
+        args = parser.parse_args(argv)
+        key = _key(args, sign_parser)
+        payload = _payload(args.payload, sign_parser)
+    except SystemExit as exc:  # argparse ends --help and usage errors this way
+        return exc.code if isinstance(exc.code, int) else 0
+    try:
+        token = sign_sync(payload, key, **_options(args))
+    except JWTError as exc:
+        # One line, whatever the message holds (it may quote a flag's value).
+        message = exc.message.replace("\r", "\\r").replace("\n", "\\n")
+        print(f"{_PROG}: {message}", file=sys.stderr)
+        return 1
+    print(token)
+    return 0
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    parser = argparse.ArgumentParser(
+        prog=_PROG, description="Sign JSON Web Tokens as node-jsonwebtoken does."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="sign")
+    sign = commands.add_parser(
+        "sign",
+        help="sign a JSON payload and print the token",
+        description="Sign a JSON payload and print the compact token.",
+    )
+    sign.add_argument(
+        "payload",
+        nargs="?",
+        default="-",
+        metavar="PAYLOAD",
+        help="JSON payload; read from stdin when absent or '-'",
+    )
+    _add_key_arguments(sign)
+    _add_option_arguments(sign)
+    return parser, sign
+
+
+def _add_key_arguments(sign: argparse.ArgumentParser) -> None:
+    source = sign.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--key-file",
+        metavar="PATH",
+        help="file holding a PEM private key or an HMAC secret (its exact bytes)",
+    )
+    source.add_argument(
+        "--secret-env",
+        metavar="NAME",
+        help="environment variable holding an HMAC secret or PEM private key",
+    )
+    sign.add_argument(
+        "--passphrase-env",
+        metavar="NAME",
+        help="environment variable holding the passphrase of an encrypted PEM key",
+    )
+
+
+def _add_option_arguments(sign: argparse.ArgumentParser) -> None:
+    timespan = "seconds if only digits (optionally '-'), else a timespan like 2h"
+    sign.add_argument("-a", "--algorithm", help="HS256 (default), RS256, ES256...")
+    sign.add_argument("--expires-in", type=_timespan, help=f"sets exp: {timespan}")
+    sign.add_argument("--not-before", type=_timespan, help=f"sets nbf: {timespan}")
+    sign.add_argument(
+        "--audience", action="append", help="sets aud; repeat for a list"
+    )
+    sign.add_argument("--issuer", help="sets iss")
+    sign.add_argument("--subject", help="sets sub")
+    sign.add_argument("--jwtid", help="sets jti")
+    sign.add_argument("--keyid", help="sets the header's kid")
+    sign.add_argument(
+        "--header",
+        type=_json_object,
+        metavar="JSON",
+        help="a JSON object merged over the header",
+    )
+    sign.add_argument(
+        "--encoding", help="payload text encoding: utf8 (default), latin1, ascii..."
+    )
+    sign.add_argument("--no-timestamp", action="store_true", help="leave out iat")
+    sign.add_argument(
+        "--allow-insecure-key-sizes",
+        action="store_true",
+        help="accept RSA keys under 2048 bits",
+    )
+    sign.add_argument(
+        "--allow-invalid-asymmetric-key-types",
+        action="store_true",
+        help="accept an EC key on another curve than the algorithm's",
+    )
+
+
+def _timespan(text: str) -> int | str:
+    # "60" must be 60 seconds: as a string, jwt_async would read it as Node's
+    # ms() does, that is as 60 milliseconds.
+    return int(text) if _WHOLE_SECONDS.fullmatch(text) else text
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        value = _parse_json(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError("must be a JSON object")
+    return value
+
+
+def _parse_json(text: str) -> Any:
+    """Parse strict JSON: NaN and Infinity are JavaScript, not JSON."""
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _key(args: argparse.Namespace, sign: argparse.ArgumentParser) -> object:
+    if args.key_file is not None:
+        try:
+            with open(args.key_file, "rb") as file:
+                key: str | bytes = file.read()
+        except OSError as exc:
+            sign.error(f"cannot read the key file {args.key_file!r}: {exc.strerror}")
+    else:
+        key = _environment(args.secret_env, "--secret-env", sign)
+    if args.passphrase_env is None:
+        return key
+    passphrase = _environment(args.passphrase_env, "--passphrase-env", sign)
+    return {"key": key, "passphrase": passphrase}
+
+
+def _environment(name: str, flag: str, sign: argparse.ArgumentParser) -> str:
+    value = os.environ.get(name)
+    if value is None:
+        sign.error(f"{flag}: the environment variable {name!r} is not set")
+    return value
+
+
+def _payload(text: str, sign: argparse.ArgumentParser) -> Any:
+    if text == "-":
+        try:
+            text = sys.stdin.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            sign.error(f"cannot read the payload from stdin: {exc}")
+    try:
+        return _parse_json(text)
+    except RecursionError:
+        sign.error("the payload is not valid JSON: it nests too deeply")
+    except ValueError as exc:
+        sign.error(f"the payload is not valid JSON: {exc}")
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        name: getattr(args, name)
+        for name in (*_STRING_OPTIONS, "expires_in", "not_before", "header")
+        if getattr(args, name) is not None
+    }
+    options.update({name: True for name in _SWITCHES if getattr(args, name)})
+    audience = args.audience
+    if audience is not None:
+        options["audience"] = audience[0] if len(audience) == 1 else audience
+    return options
