@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import math
 from collections.abc import Callable
 from typing import Unpack
 
-import anyio
+import anyio.lowlevel
 import anyio.to_thread
+from anyio import CapacityLimiter
 
 from ._core import prepare
 from ._limits import current_limiter
-from ._options import parse_options
+from ._options import options_from
 from ._types import Key, Payload, SignKeywords
-from .exceptions import SigningError
 
 
 async def sign(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> str:
@@ -58,7 +60,7 @@ async def sign(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> s
     :raises InvalidKeyError: the key is missing, unreadable or does not fit.
     :raises SigningError: the cryptographic backend failed.
     """
-    job = prepare(payload, key, parse_options(**options))
+    job = prepare(payload, key, options_from(dict(options)))
     if job.needs_thread:
         signature = await _in_worker_thread(job.signature)
     else:
@@ -66,31 +68,58 @@ async def sign(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> s
     return job.token(signature)
 
 
+# Under asyncio the limiter token is held by the awaiting task itself, and the
+# thread call borrows from this per-loop limiter, which never makes it wait.
+_unlimited: anyio.lowlevel.RunVar[CapacityLimiter] = anyio.lowlevel.RunVar(
+    "jwt_async_unlimited"
+)
+
+
 async def _in_worker_thread(compute: Callable[[], bytes]) -> bytes:
-    # anyio shields a worker-thread call from its own cancel scopes only. A
-    # native asyncio cancellation (Task.cancel, asyncio.timeout, wait_for)
-    # would end the call at once and hand its limiter token back while the
-    # thread still signs, so more threads than the limit could run. A task
-    # group absorbs that cancellation in its host and waits for the child,
-    # whose call keeps the token until the thread is done; the host then
-    # raises the cancellation.
-    outcome: list[bytes | Exception] = []
+    limiter = current_limiter()
+    if _running_asyncio_task() is None:
+        # Trio: cancel scopes cannot interrupt a thread call that is not
+        # abandoned on cancel, so it keeps its token to the end. But trio then
+        # returns the result of the call even if a cancellation came while it
+        # ran; raise that here, so that a cancelled sign gives no token and
+        # leaves a mutate_payload mapping alone, as under asyncio.
+        signature = await anyio.to_thread.run_sync(compute, limiter=limiter)
+        await anyio.lowlevel.checkpoint_if_cancelled()
+        return signature
 
-    async def run() -> None:
+    # anyio shields a thread call from its own cancel scopes only: a native
+    # cancellation (Task.cancel, asyncio.timeout, wait_for) ends the call at
+    # once and frees its limiter token while the thread still signs, so more
+    # threads than the limit could run. Hence the token is taken here and the
+    # call runs as a task of its own, whose end is awaited whatever happens.
+    async with limiter:
+        call = anyio.to_thread.run_sync(compute, limiter=_unlimited_limiter())
+        return await _outlast_cancellation(asyncio.ensure_future(call))
+
+
+async def _outlast_cancellation(work: asyncio.Future[bytes]) -> bytes:
+    cancelled: asyncio.CancelledError | None = None
+    while not work.done():
         try:
-            signature = await anyio.to_thread.run_sync(
-                compute, limiter=current_limiter()
-            )
-        except Exception as exc:
-            outcome.append(exc)
-        else:
-            outcome.append(signature)
+            await asyncio.wait((work,))
+        except asyncio.CancelledError as exc:
+            cancelled = cancelled or exc
+    if cancelled is not None:
+        raise cancelled
+    return work.result()
 
-    async with anyio.create_task_group() as group:
-        group.start_soon(run)
-    if not outcome:
-        # Only the child was cancelled, natively: the event loop is closing.
-        raise SigningError("signing was cancelled")
-    if isinstance(outcome[0], Exception):
-        raise outcome[0]
-    return outcome[0]
+
+def _running_asyncio_task() -> asyncio.Task[object] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None  # no asyncio event loop in this thread
+
+
+def _unlimited_limiter() -> CapacityLimiter:
+    try:
+        return _unlimited.get()
+    except LookupError:
+        limiter = CapacityLimiter(math.inf)
+        _unlimited.set(limiter)
+        return limiter

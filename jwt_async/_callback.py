@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
-import sys
 import threading
 from collections.abc import Mapping
 from typing import Any, overload
@@ -102,12 +101,16 @@ def _on_loop(
             outcome: _Outcome = (SigningError("signing was cancelled"), None)
         else:
             outcome = done.result()
-        try:
-            _settle(handle, callback, outcome)
-        except CallbackError as exc:
+        failure = _call_back(callback, outcome)
+        if failure is not None:
             loop.call_exception_handler(
-                {"message": "sign_callback's callback raised", "exception": exc}
+                {"message": "sign_callback's callback raised", "exception": failure}
             )
+        _resolve(handle, outcome[1], failure)
+        if failure is not None and not handle.cancelled():
+            # Reported just above: mark it retrieved, or asyncio would report
+            # it a second time when an unawaited handle is collected.
+            handle.exception()
 
     task.add_done_callback(finished)
     # Cancelling the handle cancels the signature; the callback still fires.
@@ -134,34 +137,47 @@ def _in_thread(
             outcome: _Outcome = (None, sign_sync(payload, key, **node_options(options)))
         except Exception as exc:
             outcome = (exc, None)
+        failure = _call_back(callback, outcome)
         try:
-            _settle(handle, callback, outcome)
-        except CallbackError:
-            threading.excepthook(
-                threading.ExceptHookArgs((*sys.exc_info(), threading.current_thread()))
-            )
+            if failure is not None:
+                # Reported before the handle resolves, so that whoever waits
+                # on the handle finds the report already made.
+                threading.excepthook(
+                    threading.ExceptHookArgs(
+                        (CallbackError, failure, None, threading.current_thread())
+                    )
+                )
+        finally:
+            _resolve(handle, outcome[1], failure)
 
     _thread_pool().submit(work)
     returned.set()
     return handle
 
 
-def _settle(
-    handle: asyncio.Future[str | None] | concurrent.futures.Future[str | None],
-    callback: Callback,
-    outcome: _Outcome,
-) -> None:
+def _call_back(callback: Callback, outcome: _Outcome) -> CallbackError | None:
+    """Call ``callback`` with the outcome; return the error to report if it raised."""
     error, token = outcome
     try:
         callback(error, token)
     except Exception as exc:
         failure = CallbackError("sign_callback's callback raised")
         failure.__cause__ = exc
-        if not handle.done():
-            handle.set_exception(failure)
-        raise failure from exc
-    if not handle.done():
+        return failure
+    return None
+
+
+def _resolve(
+    handle: asyncio.Future[str | None] | concurrent.futures.Future[str | None],
+    token: str | None,
+    failure: CallbackError | None,
+) -> None:
+    if handle.done():
+        return  # its owner cancelled it
+    if failure is None:
         handle.set_result(token)
+    else:
+        handle.set_exception(failure)
 
 
 def _thread_pool() -> concurrent.futures.ThreadPoolExecutor:

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-from ._encoding import encode_text, js_number, json_text
+from ._encoding import encode_text, js_number, json_bytes
 from ._options import SignOptions
 from ._timespan import Seconds, offset_from
 from .exceptions import InvalidOptionError, InvalidPayloadError
 
-# Registered claims (RFC 7519 §4.1) that options may fill in, by option name.
-_STRING_CLAIMS = (
-    ("audience", "aud"),
-    ("issuer", "iss"),
-    ("subject", "sub"),
-    ("jwtid", "jti"),
-)
 _TIME_CLAIMS = ("iat", "exp", "nbf")
+_NUMBER_TYPES = (int, float)
 
 
 def now_seconds() -> int:
     """Return the current time in whole seconds since the epoch."""
-    return math.floor(time.time())
+    return int(time.time())
 
 
 class ClaimSet:
@@ -59,8 +52,10 @@ class ClaimSet:
 
 def _check_time_claims(payload: Mapping[Any, Any]) -> None:
     for claim in _TIME_CLAIMS:
-        value = payload.get(claim)
-        if claim in payload and (
+        if claim not in payload:
+            continue
+        value = payload[claim]
+        if type(value) not in _NUMBER_TYPES and (
             isinstance(value, bool) or not isinstance(value, int | float)
         ):
             raise InvalidPayloadError(
@@ -70,9 +65,8 @@ def _check_time_claims(payload: Mapping[Any, Any]) -> None:
 
 
 def _check_conflicts(payload: Mapping[Any, Any], options: SignOptions) -> None:
-    pairs = (("expires_in", "exp"), ("not_before", "nbf"), *_STRING_CLAIMS)
-    for option, claim in pairs:
-        if getattr(options, option) is not None and claim in payload:
+    for option, claim in options.claims_asked:
+        if claim in payload:
             raise InvalidOptionError(
                 f'"{option}" cannot be used: the payload already has an '
                 f'"{claim}" claim',
@@ -105,10 +99,9 @@ def _added_claims(payload: Mapping[Any, Any], options: SignOptions) -> dict[str,
         added["nbf"] = offset_from(base, options.not_before)
     if options.expires_in is not None:
         added["exp"] = offset_from(base, options.expires_in)
-    for option, claim in _STRING_CLAIMS:
-        value = getattr(options, option)
-        if value is not None:
-            added[claim] = value
+    for claim, value in options.string_claims:
+        # A fresh list each time: the options object is shared between calls.
+        added[claim] = list(value) if isinstance(value, tuple) else value
     return added
 
 
@@ -121,10 +114,9 @@ def payload_bytes(
     :raises InvalidOptionError: a claim option was given for a payload that is
         not a claim set, or conflicts with a claim.
     """
-    if isinstance(payload, Mapping):
+    if type(payload) is dict or isinstance(payload, Mapping):
         claim_set = ClaimSet(payload, options)
-        text = json_text(claim_set.claims, "payload")
-        return encode_text(text, options.codec, "payload"), claim_set
+        return json_bytes(claim_set.claims, "payload", options.codec), claim_set
     _check_not_claims(payload, options)
     if isinstance(payload, str):
         return encode_text(payload, options.codec, "payload"), None

@@ -37,7 +37,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from . import __version__
 from ._sync import sign_sync
+from ._types import Key
 from .exceptions import JWTError
 
 _PROG = "jwt-async"
@@ -68,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         token = sign_sync(payload, key, **_options(args))
     except JWTError as exc:
-        # One line, whatever the message holds (it may quote a flag's value).
+        # One line, whatever the message holds: it may quote a flag's value or
+        # the name of a claim.
         message = exc.message.replace("\r", "\\r").replace("\n", "\\n")
         print(f"{_PROG}: {message}", file=sys.stderr)
         return 1
@@ -80,11 +83,17 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     parser = argparse.ArgumentParser(
         prog=_PROG, description="Sign JSON Web Tokens as node-jsonwebtoken does."
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="sign")
+    parser.add_argument("--version", action="version", version=f"{_PROG} {__version__}")
+    commands = parser.add_subparsers(
+        title="commands", dest="command", required=True, metavar="COMMAND"
+    )
     sign = commands.add_parser(
         "sign",
         help="sign a JSON payload and print the token",
-        description="Sign a JSON payload and print the compact token.",
+        description="Sign a JSON payload and print the compact token. The key "
+        "comes from a file or an environment variable, never from the command "
+        "line.",
+        epilog="Exit status: 0 signed, 1 refused by jwt_async, 2 usage error.",
     )
     sign.add_argument(
         "payload",
@@ -119,16 +128,19 @@ def _add_key_arguments(sign: argparse.ArgumentParser) -> None:
 
 def _add_option_arguments(sign: argparse.ArgumentParser) -> None:
     timespan = "seconds if only digits (optionally '-'), else a timespan like 2h"
-    sign.add_argument("-a", "--algorithm", help="HS256 (default), RS256, ES256...")
-    sign.add_argument("--expires-in", type=_timespan, help=f"sets exp: {timespan}")
-    sign.add_argument("--not-before", type=_timespan, help=f"sets nbf: {timespan}")
     sign.add_argument(
-        "--audience", action="append", help="sets aud; repeat for a list"
+        "-a", "--algorithm", metavar="ALG", help="HS256 (default), RS256, ES256..."
     )
-    sign.add_argument("--issuer", help="sets iss")
-    sign.add_argument("--subject", help="sets sub")
-    sign.add_argument("--jwtid", help="sets jti")
-    sign.add_argument("--keyid", help="sets the header's kid")
+    for flag, claim in (("--expires-in", "exp"), ("--not-before", "nbf")):
+        sign.add_argument(
+            flag, type=_timespan, metavar="SPAN", help=f"sets {claim}: {timespan}"
+        )
+    sign.add_argument(
+        "--audience", action="append", metavar="AUD", help="sets aud; repeat for a list"
+    )
+    for flag, claim in (("--issuer", "iss"), ("--subject", "sub"), ("--jwtid", "jti")):
+        sign.add_argument(flag, metavar=claim.upper(), help=f"sets {claim}")
+    sign.add_argument("--keyid", metavar="KID", help="sets the header's kid")
     sign.add_argument(
         "--header",
         type=_json_object,
@@ -136,7 +148,9 @@ def _add_option_arguments(sign: argparse.ArgumentParser) -> None:
         help="a JSON object merged over the header",
     )
     sign.add_argument(
-        "--encoding", help="payload text encoding: utf8 (default), latin1, ascii..."
+        "--encoding",
+        metavar="NAME",
+        help="payload text encoding: utf8 (default), latin1, ascii...",
     )
     sign.add_argument("--no-timestamp", action="store_true", help="leave out iat")
     sign.add_argument(
@@ -160,6 +174,10 @@ def _timespan(text: str) -> int | str:
 def _json_object(text: str) -> dict[str, Any]:
     try:
         value = _parse_json(text)
+    except RecursionError:
+        raise argparse.ArgumentTypeError(
+            "not valid JSON: it nests too deeply"
+        ) from None
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not valid JSON: {exc}") from None
     if not isinstance(value, dict):
@@ -176,7 +194,7 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _key(args: argparse.Namespace, sign: argparse.ArgumentParser) -> object:
+def _key(args: argparse.Namespace, sign: argparse.ArgumentParser) -> Key:
     if args.key_file is not None:
         try:
             with open(args.key_file, "rb") as file:

@@ -12,7 +12,8 @@ from typing import Any
 
 from ._algorithms import Algorithm, asymmetric_signature, check_key_fits, hmac_signature
 from ._claims import ClaimSet, payload_bytes
-from ._encoding import b64url, json_text
+from ._der import PssRestrictions
+from ._encoding import b64url, json_bytes
 from ._keys import KeyMaterial, LoadedKey, PemPrivateKey, Secret, read_key
 from ._options import SignOptions
 from .exceptions import InvalidHeaderError, InvalidPayloadError
@@ -48,7 +49,7 @@ class SigningJob:
             return hmac_signature(self.algorithm, key.value, self.signing_input)
         if isinstance(key, PemPrivateKey):
             private = key.load()
-            _check_fit(self.algorithm, private, key, self.options)
+            _check_fit(self.algorithm, private, key.pss, self.options)
         else:
             private = key.key
         return asymmetric_signature(self.algorithm, private, self.signing_input)
@@ -73,10 +74,27 @@ def prepare(payload: object, key: object, options: SignOptions) -> SigningJob:
     payload_segment, claim_set = payload_bytes(payload, options)
     material = read_key(key, algorithm)
     if isinstance(material, LoadedKey):
-        _check_fit(algorithm, material.key, None, options)
-    header = _header(options, is_claim_set=claim_set is not None)
-    signing_input = f"{b64url(header)}.{b64url(payload_segment)}".encode("ascii")
+        _check_fit(algorithm, material.key, material.pss, options)
+    header = _header_segment(options, is_claim_set=claim_set is not None)
+    signing_input = f"{header}.{b64url(payload_segment)}".encode("ascii")
     return SigningJob(algorithm, signing_input, material, options, claim_set)
+
+
+_HEADER_CACHE_LIMIT = 256
+_header_segments: dict[tuple[str, bool, str | None], str] = {}
+
+
+def _header_segment(options: SignOptions, *, is_claim_set: bool) -> str:
+    if options.header is not None:
+        return b64url(_header(options, is_claim_set=is_claim_set))
+    cache_key = (options.algorithm.name, is_claim_set, options.keyid)
+    segment = _header_segments.get(cache_key)
+    if segment is None:
+        segment = b64url(_header(options, is_claim_set=is_claim_set))
+        if len(_header_segments) >= _HEADER_CACHE_LIMIT:
+            _header_segments.clear()
+        _header_segments[cache_key] = segment
+    return segment
 
 
 def _header(options: SignOptions, *, is_claim_set: bool) -> bytes:
@@ -93,7 +111,7 @@ def _header(options: SignOptions, *, is_claim_set: bool) -> bytes:
     # UTF-8, unlike Node, which writes header text as Latin-1 and so mangles
     # any character above U+00FF.
     try:
-        return json_text(header, "header").encode("utf-8")
+        return json_bytes(header, "header")
     except InvalidPayloadError as exc:
         raise InvalidHeaderError(exc.message, option="header") from None
 
@@ -101,10 +119,9 @@ def _header(options: SignOptions, *, is_claim_set: bool) -> bytes:
 def _check_fit(
     algorithm: Algorithm,
     key: Any,
-    pem: PemPrivateKey | None,
+    pss: PssRestrictions | None,
     options: SignOptions,
 ) -> None:
-    pss = pem.pss if pem is not None else None
     check_key_fits(
         algorithm,
         key,

@@ -9,7 +9,7 @@ exactly (JavaScript rounds above 2**53) and NaN or an infinity is an error
 
 from __future__ import annotations
 
-import base64
+import binascii
 import json
 import math
 import re
@@ -43,9 +43,13 @@ _TEXT_ENCODINGS = {
 }
 
 
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def b64url(data: bytes) -> str:
     """Return ``data`` as unpadded base64url text (RFC 7515 §2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    encoded = binascii.b2a_base64(data, newline=False)
+    return encoded.translate(_URL_SAFE).rstrip(b"=").decode("ascii")
 
 
 def codec_for(encoding: str) -> str:
@@ -89,12 +93,34 @@ def encode_text(text: str, codec: str, what: str) -> bytes:
         ) from None
 
 
+def json_bytes(value: Any, what: str, codec: str = "utf-8") -> bytes:
+    """Return ``value`` as compact JSON, as JavaScript would write it, encoded.
+
+    :param what: names the value in error messages (``payload``, ``header``).
+    :param codec: the Python codec of the text.
+    :raises InvalidPayloadError: the value holds something JSON cannot carry,
+        or a character ``codec`` cannot hold.
+    """
+    text = json_text(value, what)
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError:
+        pass
+    # JSON.stringify escapes lone surrogates since ES2019, in lower-case hex;
+    # a pair stored as two code points is the character it encodes.
+    escaped = _LONE_SURROGATE.sub(_escape_surrogate, join_surrogate_pairs(text))
+    return encode_text(escaped, codec, what)
+
+
 def json_text(value: Any, what: str) -> str:
     """Return ``value`` as compact JSON text, as JavaScript would write it.
 
-    :param what: names the value in error messages (``payload``, ``header``).
+    Lone surrogates are left in the text; :func:`json_bytes` escapes them.
+
     :raises InvalidPayloadError: the value holds something JSON cannot carry.
     """
+    if _fast_encoder is not None and type(value) is dict and _is_flat(value):
+        return "".join(_fast_encoder(value, 0))
     parts: list[str] = []
     try:
         _write(value, parts, what)
@@ -102,14 +128,50 @@ def json_text(value: Any, what: str) -> str:
         raise InvalidPayloadError(
             f"{what} is nested too deeply or refers to itself"
         ) from None
-    text = "".join(parts)
-    if _LONE_SURROGATE.search(text):
-        text = _LONE_SURROGATE.sub(_escape_surrogate, join_surrogate_pairs(text))
-    return text
+    return "".join(parts)
+
+
+# For the common claim set (string keys; strings, integers, booleans, null and
+# lists of those as values) the C encoder writes exactly what JSON.stringify
+# writes. Floats take the slow path: Python and JavaScript lay them out
+# differently.
+_FLAT_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def _make_fast_encoder() -> Callable[[Any, int], list[str]] | None:
+    # The C encoder's constructor is private: check that it exists, takes the
+    # arguments it takes today and writes what is expected, or do without.
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    try:
+        encoder: Callable[[Any, int], list[str]] = make(
+            None, None, _quote_string, None, ":", ",", False, False, False
+        )
+        works = "".join(encoder({"a": [1, True, None, "é"]}, 0)) == (
+            '{"a":[1,true,null,"é"]}'
+        )
+    except Exception:
+        return None
+    return encoder if works else None
+
+
+_fast_encoder = _make_fast_encoder()
+
+
+def _is_flat(value: dict[Any, Any]) -> bool:
+    for key, item in value.items():
+        if type(key) is not str:
+            return False
+        kind = type(item)
+        if kind in _FLAT_TYPES:
+            continue
+        if kind is not list or any(type(v) not in _FLAT_TYPES for v in item):
+            return False
+    return True
 
 
 def _escape_surrogate(match: re.Match[str]) -> str:
-    # JSON.stringify escapes lone surrogates since ES2019, in lower-case hex.
     return f"\\u{ord(match.group()):04x}"
 
 

@@ -29,6 +29,15 @@ from cryptography.hazmat.primitives.asymmetric import (
 from ._algorithms import Algorithm, AsymmetricKey
 from ._der import DERError, PssRestrictions, is_der_sequence, pss_restrictions
 from ._encoding import encode_text
+from ._key_cache import (
+    CachedKey,
+    CacheKey,
+    cache_key,
+    lookup,
+    remember_secret,
+    store,
+)
+from ._key_cache import secrets as _secrets
 from .exceptions import InvalidKeyError, InvalidPayloadError
 
 _PEM_BLOCK = re.compile(
@@ -83,19 +92,22 @@ class PemPrivateKey:
     passphrase: bytes | None
     encrypted: bool
     pss: PssRestrictions | None
+    cache_key: CacheKey | None = None
 
     def __repr__(self) -> str:
         return "PemPrivateKey(<hidden>)"
 
     def load(self) -> AsymmetricKey:
-        """Parse and validate the key. CPU-bound: tens of ms for RSA.
+        """Parse and validate the key, and keep it in the key cache.
+
+        CPU-bound: tens of milliseconds for RSA.
 
         :raises InvalidKeyError: wrong passphrase, damaged PEM or a key type
             that cannot sign JWTs.
         """
         password = self.passphrase if self.encrypted else None
         try:
-            key = serialization.load_pem_private_key(self.pem, password)
+            loaded = serialization.load_pem_private_key(self.pem, password)
         except (ValueError, TypeError, UnsupportedAlgorithm):
             # The backend's message is dropped: it can quote the input.
             what = (
@@ -104,14 +116,18 @@ class PemPrivateKey:
                 else ("damaged or unsupported PEM")
             )
             raise InvalidKeyError(f"the private key cannot be read: {what}") from None
-        return _signing_key(key)
+        key = _signing_key(loaded)
+        if self.cache_key is not None:
+            store(self.cache_key, CachedKey(key, self.pss))
+        return key
 
 
 @dataclass(frozen=True, slots=True, repr=False)
 class LoadedKey:
-    """A private key object that was passed in already loaded."""
+    """A loaded private key: passed in as an object, or found in the key cache."""
 
     key: AsymmetricKey
+    pss: PssRestrictions | None = None
 
     def __repr__(self) -> str:
         return f"LoadedKey(<{type(self.key).__name__}>)"
@@ -124,12 +140,22 @@ def read_key(key: object, algorithm: Algorithm) -> KeyMaterial | None:
     """Classify ``key`` for ``algorithm`` without any expensive parsing.
 
     Returns None for ``none``, which takes no key. PEM, DER and SSH key
-    material and certificates are never taken as an HMAC secret.
+    material and certificates are never taken as an HMAC secret. PEM text
+    that was loaded before comes back loaded, from the key cache.
 
     :raises InvalidKeyError: the key is missing, of the wrong kind, or
         unusable for the algorithm.
     """
-    material = _material(key, algorithm)
+    return check_material(key_material(key, algorithm.name), algorithm)
+
+
+def check_material(
+    material: KeyMaterial | None, algorithm: Algorithm
+) -> KeyMaterial | None:
+    """Check that the kind of ``material`` suits ``algorithm``.
+
+    :raises InvalidKeyError: it does not.
+    """
     if algorithm.family == "none":
         if isinstance(material, Secret) or material is None:
             return None
@@ -153,27 +179,41 @@ def read_key(key: object, algorithm: Algorithm) -> KeyMaterial | None:
     return material
 
 
-def _material(key: object, algorithm: Algorithm) -> KeyMaterial | None:
+def key_material(key: object, alg: str | None = None) -> KeyMaterial | None:
+    """Classify ``key`` as a secret, a PEM private key or a loaded key.
+
+    :param alg: the algorithm name to attach to errors.
+    :raises InvalidKeyError: the key is of an unusable kind.
+    """
     if key is None:
         return None
-    if isinstance(key, str):
-        return _from_bytes(_key_text_bytes(key), None, algorithm)
-    if isinstance(key, bytes | bytearray | memoryview):
-        return _from_bytes(bytes(key), None, algorithm)
+    if isinstance(key, str | bytes):
+        entry = cache_key(key, None)
+        secret = _secrets.get(entry)
+        if secret is not None:
+            return secret
+        cached = lookup(entry)
+        if cached is not None:
+            return LoadedKey(cached.key, cached.pss)
+        data = _key_text_bytes(key) if isinstance(key, str) else key
+        material = _from_bytes(data, None, entry, alg)
+        if isinstance(material, Secret):
+            remember_secret(entry, material)
+        return material
+    if isinstance(key, bytearray | memoryview):
+        return _from_bytes(bytes(key), None, None, alg)
     if isinstance(key, Mapping):
-        return _from_mapping(key, algorithm)
+        return _from_mapping(key, alg)
     if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         return LoadedKey(key)
     if isinstance(key, _PUBLIC_KEY_TYPES):
-        raise InvalidKeyError(
-            "a public key cannot sign; pass the private key", alg=algorithm.name
-        )
+        raise InvalidKeyError("a public key cannot sign; pass the private key", alg=alg)
     if isinstance(key, _OTHER_PRIVATE_KEY_TYPES):
         raise _unsupported_key_type(key)
     raise InvalidKeyError(
         'key must be str, bytes, a mapping with "key" and "passphrase", or '
         f"an RSA or EC private key object, not {type(key).__name__}",
-        alg=algorithm.name,
+        alg=alg,
     )
 
 
@@ -185,24 +225,27 @@ def _key_text_bytes(text: str) -> bytes:
 
 
 def _from_bytes(
-    data: bytes, passphrase: bytes | None, algorithm: Algorithm
+    data: bytes, passphrase: bytes | None, key: CacheKey | None, alg: str | None
 ) -> KeyMaterial | None:
     if not data:
         return None
-    pem = _pem_private_key(data, passphrase)
-    if pem is not None:
-        return pem
+    if b"-----BEGIN" in data:
+        pem = _pem_private_key(data, passphrase, key)
+        if pem is not None:
+            return pem
     kind = _key_like(data)
     if kind is not None:
         raise InvalidKeyError(
             f"key is {kind}, which cannot sign and is never used as an HMAC "
             "secret (that would allow key confusion); pass the private key",
-            alg=algorithm.name,
+            alg=alg,
         )
     return Secret(data)
 
 
-def _pem_private_key(data: bytes, passphrase: bytes | None) -> PemPrivateKey | None:
+def _pem_private_key(
+    data: bytes, passphrase: bytes | None, key: CacheKey | None
+) -> PemPrivateKey | None:
     labels = [match.group(1) for match in _PEM_BLOCK.finditer(data)]
     if b"OPENSSH PRIVATE KEY" in labels:
         raise InvalidKeyError(
@@ -217,7 +260,7 @@ def _pem_private_key(data: bytes, passphrase: bytes | None) -> PemPrivateKey | N
             "the private key is encrypted; pass "
             '{"key": pem, "passphrase": ...} to sign with it'
         )
-    return PemPrivateKey(data, passphrase, encrypted, _pss_of(data, labels))
+    return PemPrivateKey(data, passphrase, encrypted, _pss_of(data, labels), key)
 
 
 def _pss_of(data: bytes, labels: list[bytes]) -> PssRestrictions | None:
@@ -237,15 +280,15 @@ def _pss_of(data: bytes, labels: list[bytes]) -> PssRestrictions | None:
 
 
 def _key_like(data: bytes) -> str | None:
-    """Name the kind of public key material ``data`` is, if it is any."""
-    labels = [match.group(1) for match in _PEM_BLOCK.finditer(data)]
-    if labels:
-        return f"PEM {labels[0].decode('ascii').lower()} text"
+    """Name the kind of key material ``data`` is, if it is any."""
     if b"-----BEGIN" in data:
+        labels = [match.group(1) for match in _PEM_BLOCK.finditer(data)]
+        if labels:
+            return f"PEM {labels[0].decode('ascii').lower()} text"
         return "damaged PEM text"
     if _SSH_PUBLIC_KEY.match(data):
         return "an SSH public key"
-    if is_der_sequence(data):
+    if data[0] == 0x30 and is_der_sequence(data):
         return "DER-encoded key material or a certificate"
     if _is_jwk(data):
         return "a JSON Web Key"
@@ -262,34 +305,40 @@ def _is_jwk(data: bytes) -> bool:
     return isinstance(parsed, dict) and "kty" in parsed
 
 
-def _from_mapping(key: Mapping[object, object], algorithm: Algorithm) -> KeyMaterial:
+def _from_mapping(key: Mapping[object, object], alg: str | None) -> KeyMaterial:
     if "kty" in key:
         # Limitation: JWK input is not supported yet; pass PEM text or a key
         # object.
         raise InvalidKeyError(
             "JSON Web Keys are not supported as signing keys; pass PEM text or "
             "a key object",
-            alg=algorithm.name,
+            alg=alg,
         )
     unknown = sorted(repr(name) for name in key if name not in ("key", "passphrase"))
     if unknown or "key" not in key:
         raise InvalidKeyError(
             'a key mapping takes exactly "key" and optionally "passphrase"',
-            alg=algorithm.name,
+            alg=alg,
         )
     passphrase = _passphrase(key.get("passphrase"))
     pem = key["key"]
-    if isinstance(pem, str):
-        pem = _key_text_bytes(pem)
+    if isinstance(pem, str | bytes):
+        cached = lookup(cache_key(pem, passphrase))
+        if cached is not None:
+            return LoadedKey(cached.key, cached.pss)
+        entry: CacheKey | None = cache_key(pem, passphrase)
+        pem = _key_text_bytes(pem) if isinstance(pem, str) else pem
+    else:
+        entry = None
     if not isinstance(pem, bytes | bytearray | memoryview):
         raise InvalidKeyError(
             f'"key" in a key mapping must be PEM text, not {type(pem).__name__}',
-            alg=algorithm.name,
+            alg=alg,
         )
-    found = _pem_private_key(bytes(pem), passphrase)
+    found = _pem_private_key(bytes(pem), passphrase, entry)
     if found is None:
         raise InvalidKeyError(
-            '"key" in a key mapping must be a PEM private key', alg=algorithm.name
+            '"key" in a key mapping must be a PEM private key', alg=alg
         )
     return found
 

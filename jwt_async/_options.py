@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._algorithms import Algorithm, algorithm_named
@@ -29,6 +29,17 @@ NODE_OPTION_NAMES = {
     "allowInvalidAsymmetricKeyTypes": "allow_invalid_asymmetric_key_types",
 }
 
+# Registered claims (RFC 7519 §4.1) that options fill in, by option name.
+CLAIMS_BY_OPTION = (
+    ("expires_in", "exp"),
+    ("not_before", "nbf"),
+    ("audience", "aud"),
+    ("issuer", "iss"),
+    ("subject", "sub"),
+    ("jwtid", "jti"),
+)
+_STRING_CLAIM_OPTIONS = CLAIMS_BY_OPTION[2:]
+
 # Options that only make sense when the payload is a claim set.
 CLAIM_OPTIONS = (
     "expires_in",
@@ -51,7 +62,7 @@ class SignOptions:
     algorithm_given: bool
     expires_in: Timespan | None = None
     not_before: Timespan | None = None
-    audience: str | list[str] | None = None
+    audience: str | tuple[str, ...] | None = None
     issuer: str | None = None
     subject: str | None = None
     jwtid: str | None = None
@@ -62,10 +73,55 @@ class SignOptions:
     codec: str = "utf-8"
     allow_insecure_key_sizes: bool = False
     allow_invalid_asymmetric_key_types: bool = False
+    # Derived in __post_init__: the (option, claim) pairs these options add,
+    # and the (claim, value) pairs of aud, iss, sub and jti, in Node's order.
+    claims_asked: tuple[tuple[str, str], ...] = field(init=False, repr=False)
+    string_claims: tuple[tuple[str, Any], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Computed once: a validated options object serves many calls.
+        asked = tuple(
+            (option, claim)
+            for option, claim in CLAIMS_BY_OPTION
+            if getattr(self, option) is not None
+        )
+        strings = tuple(
+            (claim, getattr(self, option))
+            for option, claim in _STRING_CLAIM_OPTIONS
+            if getattr(self, option) is not None
+        )
+        object.__setattr__(self, "claims_asked", asked)
+        object.__setattr__(self, "string_claims", strings)
 
     def claim_options_given(self) -> list[str]:
         """Return the names of the claim-only options that were given."""
         return [name for name in CLAIM_OPTIONS if getattr(self, name) is not None]
+
+
+_CACHE_LIMIT = 256
+_cache: dict[tuple[tuple[str, type, object], ...], SignOptions] = {}
+
+
+def options_from(keywords: dict[str, Any]) -> SignOptions:
+    """Return the validated options for ``keywords``, reusing earlier results.
+
+    Services pass the same few option sets on every call, so validated sets
+    are kept by value and type (``True`` and ``1`` differ); sets holding
+    unhashable values, such as a ``header`` dict, are validated each time.
+    """
+    try:
+        cache_key = tuple(
+            (name, type(value), value) for name, value in keywords.items()
+        )
+        found = _cache.get(cache_key)
+    except TypeError:
+        return parse_options(**keywords)
+    if found is None:
+        found = parse_options(**keywords)
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[cache_key] = found
+    return found
 
 
 def node_options(options: object) -> dict[str, Any]:
@@ -163,11 +219,11 @@ def _flag(value: object, option: str) -> bool:
     return value
 
 
-def _check_audience(value: object) -> str | list[str] | None:
+def _check_audience(value: object) -> str | tuple[str, ...] | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-        return list(value)
+        return tuple(value)
     raise InvalidOptionError(
         '"audience" must be a string or a list of strings', option="audience"
     )

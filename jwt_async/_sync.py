@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Unpack
 
 from ._core import prepare
-from ._options import parse_options
+from ._options import options_from
 from ._types import Key, Payload, SignKeywords
 
 
@@ -26,5 +26,5 @@ def sign_sync(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> st
     :returns: the token, ``header.payload.signature``.
     :raises JWTError: any input is unusable or signing failed.
     """
-    job = prepare(payload, key, parse_options(**options))
+    job = prepare(payload, key, options_from(dict(options)))
     return job.token(job.signature())
