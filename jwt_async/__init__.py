@@ -15,7 +15,13 @@ import importlib.metadata as _metadata
 
 from ._async import sign
 from ._callback import SignHandle, sign_callback
+from ._key_cache import (
+    clear_key_cache,
+    key_cache_size,
+    set_key_cache_size,
+)
 from ._limits import current_limiter, set_thread_limit, thread_limit
+from ._signer import Signer
 from ._sync import sign_sync
 from ._types import AlgorithmName, Callback, Key, Payload, SignKeywords, TimeSpan
 from .exceptions import (
@@ -47,11 +53,15 @@ __all__ = [
     "Payload",
     "SignHandle",
     "SignKeywords",
+    "Signer",
     "SigningError",
     "TimeSpan",
     "UnsupportedAlgorithmError",
     "__version__",
+    "clear_key_cache",
     "current_limiter",
+    "key_cache_size",
+    "set_key_cache_size",
     "set_thread_limit",
     "sign",
     "sign_callback",

@@ -11,7 +11,7 @@ import anyio.lowlevel
 import anyio.to_thread
 from anyio import CapacityLimiter
 
-from ._core import prepare
+from ._core import SigningJob, prepare
 from ._limits import current_limiter
 from ._options import options_from
 from ._types import Key, Payload, SignKeywords
@@ -60,7 +60,11 @@ async def sign(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> s
     :raises InvalidKeyError: the key is missing, unreadable or does not fit.
     :raises SigningError: the cryptographic backend failed.
     """
-    job = prepare(payload, key, options_from(dict(options)))
+    return await finish(prepare(payload, key, options_from(dict(options))))
+
+
+async def finish(job: SigningJob) -> str:
+    """Sign ``job``, in a worker thread when the work is CPU-heavy."""
     if job.needs_thread:
         signature = await _in_worker_thread(job.signature)
     else:
@@ -105,6 +109,8 @@ async def _outlast_cancellation(work: asyncio.Future[bytes]) -> bytes:
         except asyncio.CancelledError as exc:
             cancelled = cancelled or exc
     if cancelled is not None:
+        if not work.cancelled():
+            work.exception()  # seen, so asyncio does not log it as lost
         raise cancelled
     return work.result()
 

@@ -12,9 +12,15 @@ from typing import Any
 
 from ._algorithms import Algorithm, asymmetric_signature, check_key_fits, hmac_signature
 from ._claims import ClaimSet, payload_bytes
-from ._der import PssRestrictions
 from ._encoding import b64url, json_bytes
-from ._keys import KeyMaterial, LoadedKey, PemPrivateKey, Secret, read_key
+from ._keys import (
+    KeyMaterial,
+    LoadedKey,
+    PemPrivateKey,
+    Secret,
+    check_material,
+    read_key,
+)
 from ._options import SignOptions
 from .exceptions import InvalidHeaderError, InvalidPayloadError
 
@@ -49,7 +55,7 @@ class SigningJob:
             return hmac_signature(self.algorithm, key.value, self.signing_input)
         if isinstance(key, PemPrivateKey):
             private = key.load()
-            _check_fit(self.algorithm, private, key.pss, self.options)
+            check_key_fit(self.algorithm, LoadedKey(private, key.pss), self.options)
         else:
             private = key.key
         return asymmetric_signature(self.algorithm, private, self.signing_input)
@@ -70,11 +76,32 @@ def prepare(payload: object, key: object, options: SignOptions) -> SigningJob:
 
     :raises JWTError: any input is unusable; the subclass says which.
     """
-    algorithm = options.algorithm
     payload_segment, claim_set = payload_bytes(payload, options)
-    material = read_key(key, algorithm)
+    material = read_key(key, options.algorithm)
+    return _job(payload_segment, claim_set, material, options)
+
+
+def prepare_with_material(
+    payload: object, material: KeyMaterial | None, options: SignOptions
+) -> SigningJob:
+    """Like :func:`prepare`, for key material that was read before.
+
+    :raises JWTError: any input is unusable; the subclass says which.
+    """
+    payload_segment, claim_set = payload_bytes(payload, options)
+    checked = check_material(material, options.algorithm)
+    return _job(payload_segment, claim_set, checked, options)
+
+
+def _job(
+    payload_segment: bytes,
+    claim_set: ClaimSet | None,
+    material: KeyMaterial | None,
+    options: SignOptions,
+) -> SigningJob:
+    algorithm = options.algorithm
     if isinstance(material, LoadedKey):
-        _check_fit(algorithm, material.key, material.pss, options)
+        check_key_fit(algorithm, material, options)
     header = _header_segment(options, is_claim_set=claim_set is not None)
     signing_input = f"{header}.{b64url(payload_segment)}".encode("ascii")
     return SigningJob(algorithm, signing_input, material, options, claim_set)
@@ -116,16 +143,17 @@ def _header(options: SignOptions, *, is_claim_set: bool) -> bytes:
         raise InvalidHeaderError(exc.message, option="header") from None
 
 
-def _check_fit(
-    algorithm: Algorithm,
-    key: Any,
-    pss: PssRestrictions | None,
-    options: SignOptions,
+def check_key_fit(
+    algorithm: Algorithm, material: LoadedKey, options: SignOptions
 ) -> None:
+    """Check a loaded key against the algorithm and the key options.
+
+    :raises InvalidKeyError: the key does not fit.
+    """
     check_key_fits(
         algorithm,
-        key,
-        pss=pss,
+        material.key,
+        pss=material.pss,
         allow_insecure_key_sizes=options.allow_insecure_key_sizes,
         allow_invalid_key_types=options.allow_invalid_asymmetric_key_types,
     )

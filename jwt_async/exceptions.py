@@ -51,8 +51,8 @@ class JWTError(Exception):
 class InvalidOptionError(JWTError, ValueError):
     """Raised when a signing option has the wrong type or value.
 
-    :ivar option: the option's name as the caller spelled it (``expires_in``,
-        or ``expiresIn`` in the callback form).
+    :ivar option: the option's keyword name (``expires_in``), in every entry
+        point, the callback form included.
     """
 
     code = "invalid_option"
