@@ -21,6 +21,7 @@ from ._key_cache import (
     set_key_cache_size,
 )
 from ._limits import current_limiter, set_thread_limit, thread_limit
+from ._public_jwk import jwk_thumbprint, public_jwk
 from ._signer import Signer
 from ._sync import sign_sync
 from ._types import AlgorithmName, Callback, Key, Payload, SignKeywords, TimeSpan
@@ -60,7 +61,9 @@ __all__ = [
     "__version__",
     "clear_key_cache",
     "current_limiter",
+    "jwk_thumbprint",
     "key_cache_size",
+    "public_jwk",
     "set_key_cache_size",
     "set_thread_limit",
     "sign",

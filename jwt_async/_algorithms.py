@@ -8,14 +8,20 @@ from typing import Literal
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from ._der import PssRestrictions
 from .exceptions import InvalidKeyError, SigningError, UnsupportedAlgorithmError
 
-Family = Literal["HS", "RS", "PS", "ES", "none"]
-AsymmetricKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+Family = Literal["HS", "RS", "PS", "ES", "EdDSA", "none"]
+AsymmetricKey = (
+    rsa.RSAPrivateKey
+    | ec.EllipticCurvePrivateKey
+    | ed25519.Ed25519PrivateKey
+    | ed448.Ed448PrivateKey
+)
+EdwardsKey = (ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)
 
 _HASHES: dict[int, type[hashes.HashAlgorithm]] = {
     256: hashes.SHA256,
@@ -23,11 +29,13 @@ _HASHES: dict[int, type[hashes.HashAlgorithm]] = {
     512: hashes.SHA512,
 }
 
-# RFC 7518 §3.4 ties each ECDSA algorithm to one curve.
-_CURVES: dict[int, ec.EllipticCurve] = {
-    256: ec.SECP256R1(),
-    384: ec.SECP384R1(),
-    512: ec.SECP521R1(),
+# RFC 7518 §3.4 ties each ECDSA algorithm to one curve; RFC 8812 §3.2 adds
+# ES256K on secp256k1.
+_CURVES: dict[str, ec.EllipticCurve] = {
+    "ES256": ec.SECP256R1(),
+    "ES384": ec.SECP384R1(),
+    "ES512": ec.SECP521R1(),
+    "ES256K": ec.SECP256K1(),
 }
 
 _MINIMUM_RSA_BITS = 2048
@@ -44,7 +52,7 @@ class Algorithm:
     @property
     def is_asymmetric(self) -> bool:
         """True for the algorithms that sign with a private key."""
-        return self.family in ("RS", "PS", "ES")
+        return self.family in ("RS", "PS", "ES", "EdDSA")
 
     def hash(self) -> hashes.HashAlgorithm:
         """Return a fresh hash object for this algorithm's digest."""
@@ -52,7 +60,7 @@ class Algorithm:
 
     def curve(self) -> ec.EllipticCurve:
         """Return the curve an ES algorithm requires (RFC 7518 §3.4)."""
-        return _CURVES[self.bits]
+        return _CURVES[self.name]
 
     def ecdsa_size(self) -> int:
         """Return the byte length of R and of S in an ES signature."""
@@ -65,6 +73,8 @@ def _table() -> dict[str, Algorithm]:
     for family in ("HS", "RS", "PS", "ES"):
         for bits in (256, 384, 512):
             table[f"{family}{bits}"] = Algorithm(f"{family}{bits}", family, bits)
+    table["ES256K"] = Algorithm("ES256K", "ES", 256)
+    table["EdDSA"] = Algorithm("EdDSA", "EdDSA", 0)
     return table
 
 
@@ -118,6 +128,12 @@ def check_key_fits(
             raise InvalidKeyError(
                 f"{name} needs an RSA key of at least {_MINIMUM_RSA_BITS} bits, "
                 f"not {key.key_size}; allow_insecure_key_sizes lifts this",
+                alg=name,
+            )
+    elif algorithm.family == "EdDSA":
+        if not isinstance(key, EdwardsKey):
+            raise InvalidKeyError(
+                f"EdDSA needs an Ed25519 or Ed448 private key, not {_key_kind(key)}",
                 alg=name,
             )
     elif algorithm.family == "ES":
@@ -177,6 +193,10 @@ def _key_kind(key: object) -> str:
         return "an RSA key"
     if isinstance(key, ec.EllipticCurvePrivateKey):
         return f"an EC key on curve {key.curve.name}"
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        return "an Ed25519 key"
+    if isinstance(key, ed448.Ed448PrivateKey):
+        return "an Ed448 key"
     return f"a {type(key).__name__}"
 
 
@@ -196,14 +216,17 @@ def asymmetric_signature(
     :raises SigningError: the backend failed in another way.
     """
     try:
+        if isinstance(key, EdwardsKey):
+            return key.sign(data)  # RFC 8037 §3.1: EdDSA signs the input as is
         if isinstance(key, rsa.RSAPrivateKey):
             return key.sign(data, _rsa_padding(algorithm), algorithm.hash())
         der = key.sign(data, ec.ECDSA(algorithm.hash()))
         return _ecdsa_raw(algorithm.ecdsa_size(), der)
     except ValueError as exc:
         # cryptography refuses a modulus too short for the digest and padding.
+        size = getattr(key, "key_size", 0)
         raise InvalidKeyError(
-            f"the {key.key_size}-bit key is too small to sign {algorithm.name}",
+            f"the {size}-bit key is too small to sign {algorithm.name}",
             alg=algorithm.name,
         ) from exc
     except UnsupportedAlgorithm as exc:

@@ -30,10 +30,12 @@ DEFAULT_KEY_CACHE_SIZE = 64
 
 
 class CachedKey(NamedTuple):
-    """A loaded private key and the RSA-PSS restrictions read from its PEM."""
+    """A loaded private key, the RSA-PSS restrictions read from its PEM and the
+    ``alg`` its JWK named."""
 
     key: AsymmetricKey
     pss: PssRestrictions | None
+    jwk_alg: str | None
 
 
 CacheKey = tuple[type, str | bytes, bytes | None]

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
@@ -29,6 +30,13 @@ from cryptography.hazmat.primitives.asymmetric import (
 from ._algorithms import Algorithm, AsymmetricKey
 from ._der import DERError, PssRestrictions, is_der_sequence, pss_restrictions
 from ._encoding import encode_text
+from ._jwk import (
+    check_jwk_use,
+    is_private_jwk,
+    jwk_private_key,
+    jwk_secret,
+    parse_jwk_text,
+)
 from ._key_cache import (
     CachedKey,
     CacheKey,
@@ -65,9 +73,13 @@ _PUBLIC_KEY_TYPES = (
     x25519.X25519PublicKey,
     x448.X448PublicKey,
 )
-_OTHER_PRIVATE_KEY_TYPES = (
+_SIGNING_KEY_TYPES = (
+    rsa.RSAPrivateKey,
+    ec.EllipticCurvePrivateKey,
     ed25519.Ed25519PrivateKey,
     ed448.Ed448PrivateKey,
+)
+_OTHER_PRIVATE_KEY_TYPES = (
     dsa.DSAPrivateKey,
     x25519.X25519PrivateKey,
     x448.X448PrivateKey,
@@ -76,9 +88,10 @@ _OTHER_PRIVATE_KEY_TYPES = (
 
 @dataclass(frozen=True, slots=True, repr=False)
 class Secret:
-    """An HMAC secret."""
+    """An HMAC secret; ``jwk_alg`` is the ``alg`` its JWK named, if any."""
 
     value: bytes
+    jwk_alg: str | None = None
 
     def __repr__(self) -> str:
         return f"Secret(<{len(self.value)} bytes>)"
@@ -93,6 +106,7 @@ class PemPrivateKey:
     encrypted: bool
     pss: PssRestrictions | None
     cache_key: CacheKey | None = None
+    jwk_alg: None = None
 
     def __repr__(self) -> str:
         return "PemPrivateKey(<hidden>)"
@@ -118,7 +132,7 @@ class PemPrivateKey:
             raise InvalidKeyError(f"the private key cannot be read: {what}") from None
         key = _signing_key(loaded)
         if self.cache_key is not None:
-            store(self.cache_key, CachedKey(key, self.pss))
+            store(self.cache_key, CachedKey(key, self.pss, None))
         return key
 
 
@@ -128,12 +142,39 @@ class LoadedKey:
 
     key: AsymmetricKey
     pss: PssRestrictions | None = None
+    jwk_alg: str | None = None
 
     def __repr__(self) -> str:
         return f"LoadedKey(<{type(self.key).__name__}>)"
 
 
-KeyMaterial = Secret | PemPrivateKey | LoadedKey
+@dataclass(frozen=True, slots=True, repr=False)
+class JwkPrivateKey:
+    """A private RSA, EC or OKP JSON Web Key, not yet loaded."""
+
+    jwk: Mapping[str, Any]
+    jwk_alg: str | None
+    cache_key: CacheKey | None = None
+    pss: None = None
+
+    def __repr__(self) -> str:
+        return f"JwkPrivateKey(<{self.jwk.get('kty')!s:.8}>)"
+
+    def load(self) -> AsymmetricKey:
+        """Build and validate the key, and keep it in the key cache.
+
+        CPU-bound: tens of milliseconds for RSA.
+
+        :raises InvalidKeyError: the JWK is damaged or of an unknown type.
+        """
+        key = jwk_private_key(self.jwk)
+        if self.cache_key is not None:
+            store(self.cache_key, CachedKey(key, None, self.jwk_alg))
+        return key
+
+
+UnloadedKey = PemPrivateKey | JwkPrivateKey
+KeyMaterial = Secret | PemPrivateKey | JwkPrivateKey | LoadedKey
 
 
 def read_key(key: object, algorithm: Algorithm) -> KeyMaterial | None:
@@ -165,6 +206,12 @@ def check_material(
         )
     if material is None:
         raise InvalidKeyError(f"{algorithm.name} needs a key", alg=algorithm.name)
+    declared = material.jwk_alg
+    if declared is not None and declared != algorithm.name:
+        raise InvalidKeyError(
+            f"the JWK is for alg {declared!r}, not {algorithm.name}",
+            alg=algorithm.name,
+        )
     if algorithm.family == "HS" and not isinstance(material, Secret):
         raise InvalidKeyError(
             f"{algorithm.name} needs an HMAC secret, not a private key",
@@ -194,7 +241,7 @@ def key_material(key: object, alg: str | None = None) -> KeyMaterial | None:
             return secret
         cached = lookup(entry)
         if cached is not None:
-            return LoadedKey(cached.key, cached.pss)
+            return LoadedKey(*cached)
         data = _key_text_bytes(key) if isinstance(key, str) else key
         material = _from_bytes(data, None, entry, alg)
         if isinstance(material, Secret):
@@ -203,16 +250,19 @@ def key_material(key: object, alg: str | None = None) -> KeyMaterial | None:
     if isinstance(key, bytearray | memoryview):
         return _from_bytes(bytes(key), None, None, alg)
     if isinstance(key, Mapping):
+        if "kty" in key:
+            return _from_jwk(key, alg, _jwk_cache_key(key))
         return _from_mapping(key, alg)
-    if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+    if isinstance(key, _SIGNING_KEY_TYPES):
         return LoadedKey(key)
     if isinstance(key, _PUBLIC_KEY_TYPES):
         raise InvalidKeyError("a public key cannot sign; pass the private key", alg=alg)
     if isinstance(key, _OTHER_PRIVATE_KEY_TYPES):
         raise _unsupported_key_type(key)
     raise InvalidKeyError(
-        'key must be str, bytes, a mapping with "key" and "passphrase", or '
-        f"an RSA or EC private key object, not {type(key).__name__}",
+        'key must be str, bytes, a JWK, a mapping with "key" and "passphrase", '
+        f"or an RSA, EC, Ed25519 or Ed448 private key object, not "
+        f"{type(key).__name__}",
         alg=alg,
     )
 
@@ -233,6 +283,9 @@ def _from_bytes(
         pem = _pem_private_key(data, passphrase, key)
         if pem is not None:
             return pem
+    jwk = parse_jwk_text(data)
+    if jwk is not None:
+        return _from_jwk(jwk, alg, key)
     kind = _key_like(data)
     if kind is not None:
         raise InvalidKeyError(
@@ -290,30 +343,31 @@ def _key_like(data: bytes) -> str | None:
         return "an SSH public key"
     if data[0] == 0x30 and is_der_sequence(data):
         return "DER-encoded key material or a certificate"
-    if _is_jwk(data):
-        return "a JSON Web Key"
     return None
 
 
-def _is_jwk(data: bytes) -> bool:
-    if not data.lstrip().startswith(b"{"):
-        return False
+def _from_jwk(
+    jwk: Mapping[Any, Any], alg: str | None, entry: CacheKey | None
+) -> KeyMaterial:
+    check_jwk_use(jwk, None)
+    declared = jwk.get("alg")
+    declared = declared if isinstance(declared, str) else None
+    if jwk.get("kty") == "oct":
+        return Secret(jwk_secret(jwk), declared)
+    if not is_private_jwk(jwk):
+        raise InvalidKeyError("a public JWK cannot sign; pass the private JWK", alg=alg)
+    return JwkPrivateKey(dict(jwk), declared, entry)
+
+
+def _jwk_cache_key(jwk: Mapping[Any, Any]) -> CacheKey | None:
     try:
-        parsed = json.loads(data)
-    except ValueError:
-        return False
-    return isinstance(parsed, dict) and "kty" in parsed
+        text = json.dumps(jwk, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return None
+    return cache_key(text, None)
 
 
 def _from_mapping(key: Mapping[object, object], alg: str | None) -> KeyMaterial:
-    if "kty" in key:
-        # Limitation: JWK input is not supported yet; pass PEM text or a key
-        # object.
-        raise InvalidKeyError(
-            "JSON Web Keys are not supported as signing keys; pass PEM text or "
-            "a key object",
-            alg=alg,
-        )
     unknown = sorted(repr(name) for name in key if name not in ("key", "passphrase"))
     if unknown or "key" not in key:
         raise InvalidKeyError(
@@ -325,7 +379,7 @@ def _from_mapping(key: Mapping[object, object], alg: str | None) -> KeyMaterial:
     if isinstance(pem, str | bytes):
         cached = lookup(cache_key(pem, passphrase))
         if cached is not None:
-            return LoadedKey(cached.key, cached.pss)
+            return LoadedKey(*cached)
         entry: CacheKey | None = cache_key(pem, passphrase)
         pem = _key_text_bytes(pem) if isinstance(pem, str) else pem
     else:
@@ -356,15 +410,13 @@ def _passphrase(value: object) -> bytes | None:
 
 
 def _signing_key(key: object) -> AsymmetricKey:
-    if isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+    if isinstance(key, _SIGNING_KEY_TYPES):
         return key
     raise _unsupported_key_type(key)
 
 
 def _unsupported_key_type(key: object) -> InvalidKeyError:
-    # Limitation: EdDSA is not implemented yet, so Ed25519 and Ed448 keys are
-    # refused along with the key types no JWS algorithm uses.
     return InvalidKeyError(
-        f"{type(key).__name__.removeprefix('_')} keys cannot sign JWTs here; "
-        "use an RSA or EC key"
+        f"{type(key).__name__.removeprefix('_')} keys cannot sign JWTs; "
+        "use an RSA, EC, Ed25519 or Ed448 key"
     )

@@ -6,7 +6,7 @@ from typing import Unpack
 
 from ._async import finish
 from ._core import check_key_fit, prepare_with_material
-from ._keys import KeyMaterial, LoadedKey, PemPrivateKey, read_key
+from ._keys import JwkPrivateKey, KeyMaterial, LoadedKey, PemPrivateKey, read_key
 from ._options import SignOptions, options_from
 from ._types import Key, Payload, SignKeywords
 
@@ -29,8 +29,8 @@ class Signer:
     def __init__(self, key: Key, **defaults: Unpack[SignKeywords]) -> None:
         options = options_from(dict(defaults))
         material: KeyMaterial | None = read_key(key, options.algorithm)
-        if isinstance(material, PemPrivateKey):
-            material = LoadedKey(material.load(), material.pss)
+        if isinstance(material, PemPrivateKey | JwkPrivateKey):
+            material = LoadedKey(material.load(), material.pss, material.jwk_alg)
         if isinstance(material, LoadedKey):
             check_key_fit(options.algorithm, material, options)
         self._material = material

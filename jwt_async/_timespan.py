@@ -41,7 +41,7 @@ _TIMESPAN = re.compile(
 _MAX_LENGTH = 100
 
 Seconds = int | float
-Timespan = int | float | str | datetime.timedelta
+Timespan = int | float | str | datetime.timedelta | datetime.datetime
 
 
 def timespan_milliseconds(text: str) -> float | None:
@@ -56,11 +56,20 @@ def timespan_milliseconds(text: str) -> float | None:
 
 
 def check_timespan(value: object, option: str) -> Timespan:
-    """Return ``value`` if it is a usable ``expires_in``/``not_before``.
+    """Return ``value`` if it is a usable ``expires_in``/``not_before``: seconds,
+    a timespan string, a timedelta, or a timezone-aware datetime.
 
     :raises InvalidOptionError: naming ``option``, for anything else.
     """
     if isinstance(value, datetime.timedelta):
+        return value
+    if isinstance(value, datetime.datetime):
+        if value.utcoffset() is None:
+            raise InvalidOptionError(
+                f'"{option}" is a naive datetime; give it a timezone, such as '
+                "datetime.UTC, so that it names one instant",
+                option=option,
+            )
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return int(value)
@@ -80,10 +89,13 @@ def offset_from(base: Seconds, span: Timespan) -> Seconds:
     """Return the time ``span`` after ``base``, as node-jsonwebtoken computes it.
 
     Whole seconds are added as they are; strings and timedeltas are floored to
-    whole seconds, like ``Math.floor(base + ms(span) / 1000)``.
+    whole seconds, like ``Math.floor(base + ms(span) / 1000)``. A datetime is
+    an absolute time: its own whole seconds, whatever ``base`` is.
     """
     if isinstance(span, int):
         return base + span
+    if isinstance(span, datetime.datetime):
+        return _whole(span.timestamp())
     if isinstance(span, datetime.timedelta):
         return _whole(base + span.total_seconds())
     milliseconds = timespan_milliseconds(str(span))

@@ -6,9 +6,11 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypedDict
 
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
 AlgorithmName = Literal[
+    "EdDSA",
+    "ES256K",
     "HS256",
     "HS384",
     "HS512",
@@ -32,15 +34,19 @@ Key = (
     str
     | bytes
     | bytearray
-    | Mapping[str, str | bytes | None]
+    | Mapping[str, Any]
     | rsa.RSAPrivateKey
     | ec.EllipticCurvePrivateKey
+    | ed25519.Ed25519PrivateKey
+    | ed448.Ed448PrivateKey
     | None
 )
-"""An HMAC secret, PEM text, ``{"key": pem, "passphrase": ...}`` or a key object."""
+"""An HMAC secret, PEM text, ``{"key": pem, "passphrase": ...}``, a private
+JWK (dict or JSON text) or a key object."""
 
-TimeSpan = int | float | str | datetime.timedelta
-"""Seconds, a timespan string such as ``"2 days"``, or a timedelta."""
+TimeSpan = int | float | str | datetime.timedelta | datetime.datetime
+"""Seconds, a timespan string such as ``"2 days"``, a timedelta (all counted
+from ``iat``), or an aware datetime (an absolute time)."""
 
 Callback = Callable[[BaseException | None, str | None], object]
 """Node's error-first callback: ``callback(err, token)``."""

@@ -349,7 +349,7 @@ def test_unsupported_algorithm_exits_1_with_one_line(
     assert err == (
         "jwt-async: \"algorithm\" names an unsupported algorithm 'HS1'; expected "
         "one of none, HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, "
-        "PS512, ES256, ES384, ES512\n"
+        "PS512, ES256, ES384, ES512, ES256K, EdDSA\n"
     )
 
 

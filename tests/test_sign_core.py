@@ -233,7 +233,9 @@ def test_ill_typed_options_name_the_option(option: str, value: Any) -> None:
     assert info.value.option == option
 
 
-@pytest.mark.parametrize("name", ["HS1", "hs256", "RS", "ES256K", "", 256, None])
+@pytest.mark.parametrize(
+    "name", ["HS1", "hs256", "RS", "ES256k", "eddsa", "", 256, None]
+)
 def test_unknown_algorithms(name: Any) -> None:
     """Algorithm names are exact and case-sensitive."""
     if name is None:
