@@ -1,8 +1,12 @@
-"""The ``jwt-async`` command line: sign a JSON payload and print the token.
+"""The ``jwt-async`` command line: sign a JSON payload and print the token, or
+print the public JWK of a key.
 
 Usage::
 
-    jwt-async sign [PAYLOAD] (--key-file PATH | --secret-env NAME) [options]
+    jwt-async sign [PAYLOAD] (--key-file PATH | --jwk-file PATH | --secret-env NAME)
+                   [options]
+    jwt-async jwk (--key-file PATH | --jwk-file PATH | --secret-env NAME)
+                  [--alg ALG]
     python -m jwt_async sign [PAYLOAD] ...
 
 PAYLOAD is JSON, given as the argument or read from stdin when it is absent
@@ -17,8 +21,13 @@ string). Examples::
 The key never comes from the command line, where other users of the machine
 could read it: ``--key-file`` names a file whose bytes are the key (PEM text
 of a private key, or an HMAC secret taken byte for byte, trailing newline
-included), ``--secret-env`` names an environment variable holding it, and
+included), ``--jwk-file`` a file holding a private JSON Web Key,
+``--secret-env`` names an environment variable holding the key, and
 ``--passphrase-env`` names one holding the passphrase of an encrypted PEM key.
+
+``jwk`` prints the public JWK of the key as one line of JSON, with its RFC 7638
+thumbprint as ``kid`` (the ``keyid`` to sign with) and ``use: "sig"``; ``--alg``
+adds ``alg``. It is what a service publishes in its JWKS.
 
 The token and a newline go to stdout. Exit status: 0 on success, 2 for a
 usage error (bad flags, no key source or two, an unreadable key file, an
@@ -38,6 +47,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from . import __version__
+from ._public_jwk import jwk_thumbprint, public_jwk
 from ._sync import sign_sync
 from ._types import Key
 from .exceptions import JWTError
@@ -60,26 +70,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     :returns: the exit status: 0 signed, 1 refused by jwt_async, 2 usage error.
     """
-    parser, sign_parser = _parsers()
+    parser, commands = _parsers()
     try:
         args = parser.parse_args(argv)
-        key = _key(args, sign_parser)
-        payload = _payload(args.payload, sign_parser)
+        command = commands[args.command]
+        key = _key(args, command)
+        payload: Any = None
+        if args.command == "sign":
+            payload = _payload(args.payload, command)
     except SystemExit as exc:  # argparse ends --help and usage errors this way
         return exc.code if isinstance(exc.code, int) else 0
     try:
-        token = sign_sync(payload, key, **_options(args))
+        if args.command == "jwk":
+            output = json.dumps(_published_jwk(key, args.alg), ensure_ascii=False)
+        else:
+            output = sign_sync(payload, key, **_options(args))
     except JWTError as exc:
         # One line, whatever the message holds: it may quote a flag's value or
         # the name of a claim.
         message = exc.message.replace("\r", "\\r").replace("\n", "\\n")
         print(f"{_PROG}: {message}", file=sys.stderr)
         return 1
-    print(token)
+    print(output)
     return 0
 
 
-def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+def _published_jwk(key: Key, alg: str | None) -> dict[str, str]:
+    jwk = public_jwk(key)
+    jwk["kid"] = jwk_thumbprint(jwk)
+    jwk["use"] = "sig"
+    if alg is not None:
+        jwk["alg"] = alg
+    return jwk
+
+
+def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(
         prog=_PROG, description="Sign JSON Web Tokens as node-jsonwebtoken does."
     )
@@ -104,7 +129,16 @@ def _parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     )
     _add_key_arguments(sign)
     _add_option_arguments(sign)
-    return parser, sign
+    jwk = commands.add_parser(
+        "jwk",
+        help="print the public JWK of a key, with its thumbprint as kid",
+        description="Print the public JSON Web Key of a private key as one line "
+        'of JSON, with its RFC 7638 thumbprint as "kid" and "use": "sig".',
+        epilog="Exit status: 0 printed, 1 refused by jwt_async, 2 usage error.",
+    )
+    _add_key_arguments(jwk)
+    jwk.add_argument("--alg", metavar="ALG", help='adds "alg" to the JWK')
+    return parser, {"sign": sign, "jwk": jwk}
 
 
 def _add_key_arguments(sign: argparse.ArgumentParser) -> None:
@@ -113,6 +147,11 @@ def _add_key_arguments(sign: argparse.ArgumentParser) -> None:
         "--key-file",
         metavar="PATH",
         help="file holding a PEM private key or an HMAC secret (its exact bytes)",
+    )
+    source.add_argument(
+        "--jwk-file",
+        metavar="PATH",
+        help="file holding a private JSON Web Key",
     )
     source.add_argument(
         "--secret-env",
@@ -195,6 +234,8 @@ def _reject_constant(name: str) -> NoReturn:
 
 
 def _key(args: argparse.Namespace, sign: argparse.ArgumentParser) -> Key:
+    if args.jwk_file is not None:
+        return _jwk_file(args.jwk_file, sign)
     if args.key_file is not None:
         try:
             with open(args.key_file, "rb") as file:
@@ -207,6 +248,20 @@ def _key(args: argparse.Namespace, sign: argparse.ArgumentParser) -> Key:
         return key
     passphrase = _environment(args.passphrase_env, "--passphrase-env", sign)
     return {"key": key, "passphrase": passphrase}
+
+
+def _jwk_file(path: str, parser: argparse.ArgumentParser) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as file:
+            value = _parse_json(file.read().decode("utf-8"))
+    except OSError as exc:
+        parser.error(f"cannot read the JWK file {path!r}: {exc.strerror}")
+    except (ValueError, RecursionError):
+        # Not the parser's message: it would quote the key material.
+        parser.error(f"the JWK file {path!r} is not valid JSON")
+    if not isinstance(value, dict):
+        parser.error(f"the JWK file {path!r} does not hold a JSON object")
+    return value
 
 
 def _environment(name: str, flag: str, sign: argparse.ArgumentParser) -> str:

@@ -388,7 +388,11 @@ def test_claim_option_with_string_payload_exits_1(
 USAGE_CASES: list[tuple[str, list[str], str]] = [
     ("no-command", [], "jwt-async: error: the following arguments are required"),
     ("unknown-flag", ["sign", "{}", "--secret-env", SECRET_VAR, "--bogus"], "--bogus"),
-    ("no-key-source", ["sign", "{}"], "one of the arguments --key-file --secret-env"),
+    (
+        "no-key-source",
+        ["sign", "{}"],
+        "one of the arguments --key-file --jwk-file --secret-env",
+    ),
     (
         "both-key-sources",
         ["sign", "{}", "--key-file", RSA_KEY, "--secret-env", SECRET_VAR],
@@ -657,3 +661,54 @@ def test_console_script_signs_with_rsa_key_file() -> None:
     public = key_text("rsa2048_public.pem")
     claims = jwt.decode(result.stdout.strip(), public, algorithms=["RS256"])
     assert claims["sub"] == "42"
+
+
+def test_jwk_command_prints_the_public_jwk_with_its_thumbprint(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """jwk prints kty, public members, kid = thumbprint, use and alg."""
+    code, out, err = run(capsys, "jwk", "--key-file", RSA_KEY, "--alg", "RS256")
+    assert (code, err) == (0, "")
+    jwk = json.loads(out)
+    assert jwk["kid"] == jwt_async.jwk_thumbprint(key_text("rsa2048.pem"))
+    assert (jwk["use"], jwk["alg"], jwk["kty"]) == ("sig", "RS256", "RSA")
+    assert not {"d", "p", "q", "dp", "dq", "qi"} & set(jwk)
+    public = jwt.PyJWK(jwk).key
+    assert public.public_numbers() == (
+        private_key("rsa2048.pem").public_key().public_numbers()
+    )
+
+
+def test_jwk_command_refuses_a_secret(
+    capsys: pytest.CaptureFixture[str], secret_env: str
+) -> None:
+    """An HMAC secret has no public JWK: exit 1, no secret on stderr."""
+    code, out, err = run(capsys, "jwk", "--secret-env", secret_env)
+    assert (code, out) == (1, "")
+    assert "HMAC secret" in err
+    assert SECRET not in err
+
+
+def test_jwk_file_signs_with_a_private_jwk(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--jwk-file reads a private JWK; the token verifies with its public half."""
+    from tests.test_jwk_and_eddsa import RFC8037_JWK
+
+    path = tmp_path / "key.jwk"
+    path.write_text(json.dumps(RFC8037_JWK), encoding="utf-8")
+    token = token_of(capsys, "sign", "{}", "--jwk-file", str(path), "-a", "EdDSA")
+    public = jwt.PyJWK(jwt_async.public_jwk(RFC8037_JWK)).key
+    assert "iat" in jwt.decode(token, public, algorithms=["EdDSA"])
+
+
+@pytest.mark.parametrize("content", ["not json", "[1]", '{"kty": "oct", "k": '])
+def test_bad_jwk_file_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str
+) -> None:
+    """A JWK file that is not a JSON object is exit 2, without quoting it."""
+    path = tmp_path / "key.jwk"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "sign", "{}", "--jwk-file", str(path))
+    assert (code, out) == (2, "")
+    assert content not in err
