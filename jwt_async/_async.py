@@ -20,9 +20,9 @@ from ._types import Key, Payload, SignKeywords
 async def sign(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> str:
     """Sign ``payload`` with ``key`` and return the compact JWT.
 
-    Validation, JSON and HMAC run inline: they take microseconds, less than a
-    thread hop. Loading a PEM private key and RSA or ECDSA signing run in a
-    worker thread under jwt_async's own limiter (see
+    Validation, JSON, HMAC and Ed25519 run inline: they take microseconds,
+    less than a thread hop. Loading a PEM or JWK private key and RSA, ECDSA or
+    Ed448 signing run in a worker thread under jwt_async's own limiter (see
     :func:`set_thread_limit`), so the event loop keeps serving other tasks.
     Works under asyncio and trio through anyio.
 
@@ -33,13 +33,15 @@ async def sign(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> s
     :param payload: a claim set (mapping), or a str, bytes or number signed as
         it is; a claim set gets ``typ: "JWT"`` in its header.
     :param key: an HMAC secret (str or bytes), PEM private key text, a
-        ``{"key": pem, "passphrase": ...}`` mapping, or an RSA or EC private
-        key object from ``cryptography``.
+        ``{"key": pem, "passphrase": ...}`` mapping, a private JWK (dict or
+        JSON text), or an RSA, EC, Ed25519 or Ed448 private key object from
+        ``cryptography``.
     :param algorithm: ``HS256`` (default), ``HS384``, ``HS512``, ``RS256``,
         ``RS384``, ``RS512``, ``PS256``, ``PS384``, ``PS512``, ``ES256``,
-        ``ES384``, ``ES512`` or ``none``.
+        ``ES384``, ``ES512``, ``ES256K``, ``EdDSA`` or ``none``.
     :param expires_in: sets ``exp``: seconds, a timespan string such as
-        ``"2 days"`` or a :class:`~datetime.timedelta`, counted from ``iat``.
+        ``"2 days"`` or a :class:`~datetime.timedelta`, counted from ``iat``;
+        or a timezone-aware :class:`~datetime.datetime`, an absolute time.
     :param not_before: sets ``nbf``, like ``expires_in``.
     :param audience: sets ``aud``: a string or a list of strings.
     :param issuer: sets ``iss``.
@@ -60,7 +62,7 @@ async def sign(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> s
     :raises InvalidKeyError: the key is missing, unreadable or does not fit.
     :raises SigningError: the cryptographic backend failed.
     """
-    return await finish(prepare(payload, key, options_from(dict(options))))
+    return await finish(prepare(payload, key, options_from(options)))
 
 
 async def finish(job: SigningJob) -> str:

@@ -102,7 +102,7 @@ _CACHE_LIMIT = 256
 _cache: dict[tuple[tuple[str, type, object], ...], SignOptions] = {}
 
 
-def options_from(keywords: dict[str, Any]) -> SignOptions:
+def options_from(keywords: Mapping[str, Any]) -> SignOptions:
     """Return the validated options for ``keywords``, reusing earlier results.
 
     Services pass the same few option sets on every call, so validated sets

@@ -20,11 +20,12 @@ def sign_sync(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> st
     :param payload: a claim set (mapping), or a str, bytes or number signed
         as it is.
     :param key: an HMAC secret (str or bytes), PEM private key text, a
-        ``{"key": pem, "passphrase": ...}`` mapping, or an RSA or EC private
-        key object from ``cryptography``.
+        ``{"key": pem, "passphrase": ...}`` mapping, a private JWK (dict or
+        JSON text), or an RSA, EC, Ed25519 or Ed448 private key object from
+        ``cryptography``.
     :param options: see :func:`jwt_async.sign`.
     :returns: the token, ``header.payload.signature``.
     :raises JWTError: any input is unusable or signing failed.
     """
-    job = prepare(payload, key, options_from(dict(options)))
+    job = prepare(payload, key, options_from(options))
     return job.token(job.signature())
