@@ -35,10 +35,15 @@ class SigningJob:
     """One token to sign: its signing input, algorithm and key."""
 
     algorithm: Algorithm
-    signing_input: bytes
+    signing_text: str
     key: KeyMaterial | None
     options: SignOptions
     claim_set: ClaimSet | None
+
+    @property
+    def signing_input(self) -> bytes:
+        """The bytes the signature covers: ``header.payload`` (RFC 7515 §5.1)."""
+        return self.signing_text.encode("ascii")
 
     @property
     def needs_thread(self) -> bool:
@@ -78,7 +83,7 @@ class SigningJob:
         """
         if self.claim_set is not None:
             self.claim_set.hand_back()
-        return f"{self.signing_input.decode('ascii')}.{b64url(signature)}"
+        return f"{self.signing_text}.{b64url(signature)}"
 
 
 def prepare(payload: object, key: object, options: SignOptions) -> SigningJob:
@@ -113,8 +118,8 @@ def _job(
     if isinstance(material, LoadedKey):
         check_key_fit(algorithm, material, options)
     header = _header_segment(options, is_claim_set=claim_set is not None)
-    signing_input = f"{header}.{b64url(payload_segment)}".encode("ascii")
-    return SigningJob(algorithm, signing_input, material, options, claim_set)
+    signing_text = f"{header}.{b64url(payload_segment)}"
+    return SigningJob(algorithm, signing_text, material, options, claim_set)
 
 
 _HEADER_CACHE_LIMIT = 256

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,6 +110,8 @@ def options_from(keywords: Mapping[str, Any]) -> SignOptions:
     are kept by value and type (``True`` and ``1`` differ); sets holding
     unhashable values, such as a ``header`` dict, are validated each time.
     """
+    if not keywords:
+        return _defaults()
     try:
         cache_key = tuple(
             (name, type(value), value) for name, value in keywords.items()
@@ -122,6 +125,11 @@ def options_from(keywords: Mapping[str, Any]) -> SignOptions:
             _cache.clear()
         _cache[cache_key] = found
     return found
+
+
+@functools.cache
+def _defaults() -> SignOptions:
+    return parse_options()
 
 
 def node_options(options: object) -> dict[str, Any]:
