@@ -295,19 +295,10 @@ def test_naive_datetime_is_refused() -> None:
 
 @pytest.mark.anyio
 async def test_ed25519_signs_inline_and_ed448_in_a_thread(
-    monkeypatch: pytest.MonkeyPatch,
+    thread_hops: list[object],
 ) -> None:
     """Ed25519 is cheaper than a thread hop; Ed448 is not."""
-    import anyio.to_thread
-
-    hops: list[object] = []
-    original = anyio.to_thread.run_sync
-
-    async def counting(func: Any, *args: Any, **kwargs: Any) -> Any:
-        hops.append(func)
-        return await original(func, *args, **kwargs)
-
-    monkeypatch.setattr(anyio.to_thread, "run_sync", counting)
+    hops = thread_hops
     await jwt_async.sign({}, ed25519.Ed25519PrivateKey.generate(), algorithm="EdDSA")
     assert hops == []
     await jwt_async.sign({}, ed448.Ed448PrivateKey.generate(), algorithm="EdDSA")

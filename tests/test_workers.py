@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -26,22 +25,10 @@ def one_thread() -> Iterator[None]:
     jwt_async.set_thread_limit(before)
 
 
-@pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Count the calls into anyio.to_thread.run_sync."""
-    calls: list[object] = []
-    original = anyio.to_thread.run_sync
-
-    async def counting(func: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(func)
-        return await original(func, *args, **kwargs)
-
-    monkeypatch.setattr(anyio.to_thread, "run_sync", counting)
-    return calls
-
-
 @pytest.mark.usefixtures("one_thread")
-async def test_concurrent_signatures_share_thread_hops(hops: list[object]) -> None:
+async def test_concurrent_signatures_share_thread_hops(
+    thread_hops: list[object],
+) -> None:
     """24 concurrent RS256 signs take a handful of hops, each token its own."""
     key = private_key("rsa2048.pem")
     tokens: dict[int, str] = {}
@@ -54,7 +41,7 @@ async def test_concurrent_signatures_share_thread_hops(hops: list[object]) -> No
     async with anyio.create_task_group() as group:
         for index in range(24):
             group.start_soon(one, index)
-    assert len(hops) <= 24 // _workers.MAX_BATCH + 2
+    assert len(thread_hops) <= 24 // _workers.MAX_BATCH + 2
     public = key.public_key()
     for index, token in tokens.items():
         claims = jwt.decode(token, public, algorithms=["RS256"])
