@@ -88,12 +88,13 @@ def algorithm_named(name: object, *, option: str) -> Algorithm:
     """
     found = ALGORITHMS.get(name) if isinstance(name, str) else None
     if found is None:
-        shown = name if isinstance(name, str) else repr(name)
+        # Never the repr of a non-string: an int of 5000 digits has none.
+        shown = repr(name[:40]) if isinstance(name, str) else type(name).__name__
         raise UnsupportedAlgorithmError(
-            f'"{option}" names an unsupported algorithm {shown!r}; expected one '
+            f'"{option}" names an unsupported algorithm {shown}; expected one '
             f"of {', '.join(ALGORITHMS)}",
             option=option,
-            alg=str(shown),
+            alg=shown,
         )
     return found
 

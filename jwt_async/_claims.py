@@ -6,9 +6,9 @@ import time
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-from ._encoding import encode_text, js_number, json_bytes
+from ._encoding import encode_text, json_bytes, json_text
 from ._options import SignOptions
-from ._timespan import Seconds, offset_from
+from ._timespan import Seconds, Timespan, offset_from
 from .exceptions import InvalidOptionError, InvalidPayloadError
 
 _TIME_CLAIMS = ("iat", "exp", "nbf")
@@ -96,13 +96,23 @@ def _added_claims(payload: Mapping[Any, Any], options: SignOptions) -> dict[str,
     if not options.no_timestamp:
         added["iat"] = base
     if options.not_before is not None:
-        added["nbf"] = offset_from(base, options.not_before)
+        added["nbf"] = _offset(base, options.not_before, "nbf")
     if options.expires_in is not None:
-        added["exp"] = offset_from(base, options.expires_in)
+        added["exp"] = _offset(base, options.expires_in, "exp")
     for claim, value in options.string_claims:
         # A fresh list each time: the options object is shared between calls.
         added[claim] = list(value) if isinstance(value, tuple) else value
     return added
+
+
+def _offset(base: Seconds, span: Timespan, claim: str) -> Seconds:
+    try:
+        return offset_from(base, span)
+    except (OverflowError, ValueError):
+        # An iat that is NaN, infinite or past the range of a double, or a
+        # datetime past the range of a timestamp.
+        problem = f'"{claim}" cannot be computed: the time is out of range'
+    raise InvalidPayloadError(problem, claim=claim)
 
 
 def payload_bytes(
@@ -144,12 +154,8 @@ def _check_not_claims(payload: object, options: SignOptions) -> None:
 
 
 def _scalar_text(payload: object) -> str:
-    if payload is True or payload is False:
-        return "true" if payload else "false"
-    if isinstance(payload, int):
-        return int.__repr__(payload)
-    if isinstance(payload, float):
-        return js_number(payload, "payload")
+    if isinstance(payload, int | float):
+        return json_text(payload, "payload")
     raise InvalidPayloadError(
         "payload must be a mapping, str, bytes, or a number, not "
         f"{type(payload).__name__}"

@@ -48,6 +48,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from ._public_jwk import jwk_thumbprint, public_jwk
+from ._signer import Signer
 from ._sync import sign_sync
 from ._types import Key
 from .exceptions import JWTError
@@ -55,6 +56,8 @@ from .exceptions import JWTError
 _PROG = "jwt-async"
 # ASCII only: str.isdigit() would also take digits of other scripts.
 _WHOLE_SECONDS = re.compile(r"-?[0-9]+", re.ASCII)
+_BARE_DECIMAL = re.compile(r"-?[0-9]*\.[0-9]+", re.ASCII)
+_MAX_DIGITS = 100
 
 # Flags that map one to one onto a keyword of sign_sync.
 _STRING_OPTIONS = ("algorithm", "issuer", "subject", "jwtid", "keyid", "encoding")
@@ -91,11 +94,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = exc.message.replace("\r", "\\r").replace("\n", "\\n")
         print(f"{_PROG}: {message}", file=sys.stderr)
         return 1
-    print(output)
+    try:
+        print(output, flush=True)
+    except BrokenPipeError:
+        # The reader went away (as with `| head -c0`): nothing to report to.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 
 def _published_jwk(key: Key, alg: str | None) -> dict[str, str]:
+    if alg is not None:
+        Signer(key, algorithm=alg)  # the key must be able to sign with alg
     jwk = public_jwk(key)
     jwk["kid"] = jwk_thumbprint(jwk)
     jwk["use"] = "sig"
@@ -206,8 +216,17 @@ def _add_option_arguments(sign: argparse.ArgumentParser) -> None:
 
 def _timespan(text: str) -> int | str:
     # "60" must be 60 seconds: as a string, jwt_async would read it as Node's
-    # ms() does, that is as 60 milliseconds.
-    return int(text) if _WHOLE_SECONDS.fullmatch(text) else text
+    # ms() does, that is as 60 milliseconds. A bare decimal ("1.5") would be
+    # milliseconds too, which nobody means on a command line: refused.
+    if _WHOLE_SECONDS.fullmatch(text):
+        if len(text) > _MAX_DIGITS:
+            raise argparse.ArgumentTypeError("too many digits")
+        return int(text)
+    if _BARE_DECIMAL.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            "give whole seconds, or a number with a unit such as 1.5h"
+        )
+    return text
 
 
 def _json_object(text: str) -> dict[str, Any]:
@@ -235,6 +254,8 @@ def _reject_constant(name: str) -> NoReturn:
 
 def _key(args: argparse.Namespace, sign: argparse.ArgumentParser) -> Key:
     if args.jwk_file is not None:
+        if args.passphrase_env is not None:
+            sign.error("--passphrase-env goes with an encrypted PEM, not --jwk-file")
         return _jwk_file(args.jwk_file, sign)
     if args.key_file is not None:
         try:

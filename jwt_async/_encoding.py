@@ -87,10 +87,12 @@ def encode_text(text: str, codec: str, what: str) -> bytes:
     try:
         return join_surrogate_pairs(text).encode(codec)
     except UnicodeEncodeError as exc:
-        raise InvalidPayloadError(
-            f"{what} has a character that the {codec} encoding cannot hold "
-            f"at index {exc.start}"
-        ) from None
+        index = exc.start
+    # Raised outside the handler: the UnicodeEncodeError holds the whole text
+    # (a secret, for a key), and must not stay reachable as __context__.
+    raise InvalidPayloadError(
+        f"{what} has a character that the {codec} encoding cannot hold at index {index}"
+    )
 
 
 def json_bytes(value: Any, what: str, codec: str = "utf-8") -> bytes:
@@ -119,16 +121,22 @@ def json_text(value: Any, what: str) -> str:
 
     :raises InvalidPayloadError: the value holds something JSON cannot carry.
     """
-    if _fast_encoder is not None and type(value) is dict and _is_flat(value):
-        return "".join(_fast_encoder(value, 0))
-    parts: list[str] = []
+    problem = None
     try:
+        if _fast_encoder is not None and type(value) is dict and _is_flat(value):
+            return "".join(_fast_encoder(value, 0))
+        parts: list[str] = []
         _write(value, parts, what)
+        return "".join(parts)
     except RecursionError:
-        raise InvalidPayloadError(
-            f"{what} is nested too deeply or refers to itself"
-        ) from None
-    return "".join(parts)
+        problem = "is nested too deeply or refers to itself"
+    except InvalidPayloadError:
+        raise
+    except ValueError:
+        # Python refuses to write integers of more than 4300 digits
+        # (sys.get_int_max_str_digits): a guard against quadratic conversion.
+        problem = "holds an integer too large to write"
+    raise InvalidPayloadError(f"{what} {problem}")
 
 
 # For the common claim set (string keys; strings, integers, booleans, null and

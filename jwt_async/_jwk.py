@@ -6,7 +6,7 @@ from __future__ import annotations
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -40,30 +40,35 @@ _REQUIRED_MEMBERS = {
 
 def parse_jwk_text(data: bytes) -> dict[str, Any] | None:
     """Return the JWK that ``data`` holds as JSON text, or None if it holds none."""
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
     if not data.lstrip().startswith(b"{"):
         return None
     try:
         parsed = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return parsed if isinstance(parsed, dict) and "kty" in parsed else None
 
 
-def check_jwk_use(jwk: Mapping[str, Any], alg: str | None) -> None:
-    """Refuse a JWK whose ``alg``, ``use`` or ``key_ops`` rule out signing ``alg``.
+def jwk_declared_alg(jwk: Mapping[str, Any]) -> str | None:
+    """Return the JWK's ``alg``, after refusing a JWK not meant for signing.
 
-    :raises InvalidKeyError: the JWK forbids it.
+    The caller checks the algorithm itself, on every use of the key.
+
+    :raises InvalidKeyError: ``alg`` is not a string, ``use`` is not ``sig``,
+        or ``key_ops`` lacks ``sign`` (RFC 7517 §4.2-4.4).
     """
     declared = jwk.get("alg")
-    if declared is not None and alg is not None and declared != alg:
-        raise InvalidKeyError(f"the JWK is for alg {declared!r}, not {alg}", alg=alg)
+    if declared is not None and not isinstance(declared, str):
+        raise InvalidKeyError('the JWK\'s "alg" must be a string')
     if jwk.get("use", "sig") != "sig":
-        raise InvalidKeyError('the JWK\'s "use" is not "sig"', alg=alg)
+        raise InvalidKeyError('the JWK\'s "use" is not "sig"')
     operations = jwk.get("key_ops")
     if operations is not None and (
         not isinstance(operations, list) or "sign" not in operations
     ):
-        raise InvalidKeyError('the JWK\'s "key_ops" do not allow "sign"', alg=alg)
+        raise InvalidKeyError('the JWK\'s "key_ops" do not allow "sign"')
+    return declared
 
 
 def jwk_secret(jwk: Mapping[str, Any]) -> bytes:
@@ -93,19 +98,20 @@ def jwk_private_key(jwk: Mapping[str, Any]) -> AsymmetricKey:
     kty = jwk.get("kty")
     if "d" not in jwk:
         raise InvalidKeyError("a public JWK cannot sign; pass the private JWK")
+    builder = _BUILDERS.get(kty) if isinstance(kty, str) else None
+    if builder is None:
+        raise InvalidKeyError(
+            f'JWK "kty" must be "oct", "RSA", "EC" or "OKP", not {kty!r}'
+        )
     try:
-        if kty == "RSA":
-            return _rsa_key(jwk)
-        if kty == "EC":
-            return _ec_key(jwk)
-        if kty == "OKP":
-            return _okp_key(jwk)
+        return builder(jwk)
     except InvalidKeyError:
         raise
-    except ValueError:
-        # cryptography's message can describe the numbers: not repeated here.
-        raise InvalidKeyError(f"the {kty} JWK does not hold a valid key") from None
-    raise InvalidKeyError(f'JWK "kty" must be "oct", "RSA", "EC" or "OKP", not {kty!r}')
+    except (ValueError, TypeError, OverflowError):
+        pass
+    # Raised outside the handler: cryptography's message, kept as __context__,
+    # could describe the private numbers.
+    raise InvalidKeyError(f"the {kty} JWK does not hold a valid key")
 
 
 def _member_bytes(jwk: Mapping[str, Any], name: str) -> bytes:
@@ -118,7 +124,8 @@ def _member_bytes(jwk: Mapping[str, Any], name: str) -> bytes:
             strict_mode=True,
         )
     except (binascii.Error, ValueError):
-        raise InvalidKeyError(f'the JWK\'s "{name}" is not base64url') from None
+        pass
+    raise InvalidKeyError(f'the JWK\'s "{name}" is not base64url')
 
 
 _FROM_URL_SAFE = str.maketrans("-_", "+/")
@@ -150,7 +157,8 @@ def _rsa_key(jwk: Mapping[str, Any]) -> rsa.RSAPrivateKey:
 
 
 def _ec_key(jwk: Mapping[str, Any]) -> ec.EllipticCurvePrivateKey:
-    curve = _EC_CURVES.get(jwk.get("crv"))  # type: ignore[arg-type]
+    crv = jwk.get("crv")
+    curve = _EC_CURVES.get(crv) if isinstance(crv, str) else None
     if curve is None:
         raise InvalidKeyError(f'unsupported EC JWK "crv" {jwk.get("crv")!r}')
     public = ec.EllipticCurvePublicNumbers(
@@ -162,7 +170,8 @@ def _ec_key(jwk: Mapping[str, Any]) -> ec.EllipticCurvePrivateKey:
 def _okp_key(
     jwk: Mapping[str, Any],
 ) -> ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey:
-    maker = _OKP_KEYS.get(jwk.get("crv"))  # type: ignore[arg-type]
+    crv = jwk.get("crv")
+    maker = _OKP_KEYS.get(crv) if isinstance(crv, str) else None
     if maker is None:
         raise InvalidKeyError(
             f'OKP JWK "crv" must be Ed25519 or Ed448, not {jwk.get("crv")!r}'
@@ -171,6 +180,13 @@ def _okp_key(
     if "x" in jwk and _raw_public(key) != _member_bytes(jwk, "x"):
         raise InvalidKeyError('the OKP JWK\'s "x" does not match its "d"')
     return key
+
+
+_BUILDERS: dict[str, Callable[[Mapping[str, Any]], AsymmetricKey]] = {
+    "RSA": _rsa_key,
+    "EC": _ec_key,
+    "OKP": _okp_key,
+}
 
 
 def _raw_public(key: ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey) -> bytes:
@@ -229,7 +245,8 @@ def thumbprint_of(jwk: Mapping[str, Any]) -> str:
 
     :raises InvalidKeyError: the JWK lacks a member the thumbprint needs.
     """
-    members = _REQUIRED_MEMBERS.get(jwk.get("kty"))  # type: ignore[arg-type]
+    kty = jwk.get("kty")
+    members = _REQUIRED_MEMBERS.get(kty) if isinstance(kty, str) else None
     if members is None:
         raise InvalidKeyError(f'unsupported JWK "kty" {jwk.get("kty")!r}')
     canonical: dict[str, str] = {}

@@ -31,8 +31,8 @@ from ._algorithms import Algorithm, AsymmetricKey
 from ._der import DERError, PssRestrictions, is_der_sequence, pss_restrictions
 from ._encoding import encode_text
 from ._jwk import (
-    check_jwk_use,
     is_private_jwk,
+    jwk_declared_alg,
     jwk_private_key,
     jwk_secret,
     parse_jwk_text,
@@ -41,16 +41,18 @@ from ._key_cache import (
     CachedKey,
     CacheKey,
     cache_key,
+    load_once,
     lookup,
     remember_secret,
-    store,
 )
 from ._key_cache import secrets as _secrets
 from .exceptions import InvalidKeyError, InvalidPayloadError
 
-_PEM_BLOCK = re.compile(
-    rb"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.DOTALL
-)
+# BEGIN lines only: matching each with its END in one pattern rescans the rest
+# of the text for every BEGIN, which hostile input can make quadratic.
+_PEM_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 ]{1,64})-----")
+_PKCS8_BEGIN = b"-----BEGIN PRIVATE KEY-----"
+_PKCS8_END = b"-----END PRIVATE KEY-----"
 _PRIVATE_LABELS = frozenset(
     {
         b"PRIVATE KEY",
@@ -60,10 +62,13 @@ _PRIVATE_LABELS = frozenset(
         b"DSA PRIVATE KEY",
     }
 )
-# OpenSSH public key lines: "ssh-rsa AAAA...", "ecdsa-sha2-nistp256 AAAA...".
+# OpenSSH public keys ("ssh-rsa AAAA...", also inside an authorized_keys line
+# with options before them) and the RFC 4716 format.
 _SSH_PUBLIC_KEY = re.compile(
-    rb"\s*(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+)\s+AAAA", re.ASCII
+    rb"(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+)\s+AAAA", re.ASCII
 )
+_RFC4716_BEGIN = b"---- BEGIN SSH2 PUBLIC KEY ----"
+_BOM = b"\xef\xbb\xbf"
 _PUBLIC_KEY_TYPES = (
     rsa.RSAPublicKey,
     ec.EllipticCurvePublicKey,
@@ -119,21 +124,24 @@ class PemPrivateKey:
         :raises InvalidKeyError: wrong passphrase, damaged PEM or a key type
             that cannot sign JWTs.
         """
+        return load_once(self.cache_key, self._load).key
+
+    def _load(self) -> CachedKey:
         password = self.passphrase if self.encrypted else None
         try:
             loaded = serialization.load_pem_private_key(self.pem, password)
         except (ValueError, TypeError, UnsupportedAlgorithm):
-            # The backend's message is dropped: it can quote the input.
+            loaded = None
+        if loaded is None:
+            # Raised outside the handler, so that the backend's error, which
+            # can quote the input, is not kept as __context__ either.
             what = (
                 "wrong passphrase or damaged PEM"
                 if self.encrypted
                 else ("damaged or unsupported PEM")
             )
-            raise InvalidKeyError(f"the private key cannot be read: {what}") from None
-        key = _signing_key(loaded)
-        if self.cache_key is not None:
-            store(self.cache_key, CachedKey(key, self.pss, None))
-        return key
+            raise InvalidKeyError(f"the private key cannot be read: {what}")
+        return CachedKey(_signing_key(loaded), self.pss, None)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -167,10 +175,10 @@ class JwkPrivateKey:
 
         :raises InvalidKeyError: the JWK is damaged or of an unknown type.
         """
-        key = jwk_private_key(self.jwk)
-        if self.cache_key is not None:
-            store(self.cache_key, CachedKey(key, None, self.jwk_alg))
-        return key
+        return load_once(self.cache_key, self._load).key
+
+    def _load(self) -> CachedKey:
+        return CachedKey(jwk_private_key(self.jwk), None, self.jwk_alg)
 
 
 UnloadedKey = PemPrivateKey | JwkPrivateKey
@@ -209,7 +217,7 @@ def check_material(
     declared = material.jwk_alg
     if declared is not None and declared != algorithm.name:
         raise InvalidKeyError(
-            f"the JWK is for alg {declared!r}, not {algorithm.name}",
+            f"the JWK is for alg {declared[:40]!r}, not {algorithm.name}",
             alg=algorithm.name,
         )
     if algorithm.family == "HS" and not isinstance(material, Secret):
@@ -242,7 +250,11 @@ def key_material(key: object, alg: str | None = None) -> KeyMaterial | None:
         cached = lookup(entry)
         if cached is not None:
             return LoadedKey(*cached)
-        data = _key_text_bytes(key) if isinstance(key, str) else key
+        if isinstance(key, str):
+            _refuse_der_text(key, alg)
+            data = _key_text_bytes(key)
+        else:
+            data = key
         material = _from_bytes(data, None, entry, alg)
         if isinstance(material, Secret):
             remember_secret(entry, material)
@@ -250,9 +262,7 @@ def key_material(key: object, alg: str | None = None) -> KeyMaterial | None:
     if isinstance(key, bytearray | memoryview):
         return _from_bytes(bytes(key), None, None, alg)
     if isinstance(key, Mapping):
-        if "kty" in key:
-            return _from_jwk(key, alg, _jwk_cache_key(key))
-        return _from_mapping(key, alg)
+        return _from_jwk_mapping(key, alg) if "kty" in key else _from_mapping(key, alg)
     if isinstance(key, _SIGNING_KEY_TYPES):
         return LoadedKey(key)
     if isinstance(key, _PUBLIC_KEY_TYPES):
@@ -267,11 +277,25 @@ def key_material(key: object, alg: str | None = None) -> KeyMaterial | None:
     )
 
 
+def _refuse_der_text(text: str, alg: str | None) -> None:
+    # DER bytes read into a str as Latin-1 (one character a byte) are still
+    # key material, though their UTF-8 encoding is no longer DER.
+    if text[:1] != "0" or max(text) > "\xff":
+        return
+    if is_der_sequence(text.encode("latin-1")):
+        raise InvalidKeyError(
+            "key is DER-encoded key material or a certificate held as text, "
+            "which is never used as an HMAC secret; pass the private key",
+            alg=alg,
+        )
+
+
 def _key_text_bytes(text: str) -> bytes:
     try:
         return encode_text(text, "utf-8", "key")
     except InvalidPayloadError:
-        raise InvalidKeyError("key text has a lone UTF-16 surrogate") from None
+        pass
+    raise InvalidKeyError("key text has a lone UTF-16 surrogate")
 
 
 def _from_bytes(
@@ -299,7 +323,7 @@ def _from_bytes(
 def _pem_private_key(
     data: bytes, passphrase: bytes | None, key: CacheKey | None
 ) -> PemPrivateKey | None:
-    labels = [match.group(1) for match in _PEM_BLOCK.finditer(data)]
+    labels = _pem_labels(data)
     if b"OPENSSH PRIVATE KEY" in labels:
         raise InvalidKeyError(
             "OpenSSH private keys are not supported; convert the key to PKCS#8 "
@@ -322,36 +346,52 @@ def _pss_of(data: bytes, labels: list[bytes]) -> PssRestrictions | None:
     # is treated as a plain RSA key.
     if b"PRIVATE KEY" not in labels:
         return None
-    for match in _PEM_BLOCK.finditer(data):
-        if match.group(1) == b"PRIVATE KEY":
-            try:
-                der = base64.b64decode(b"".join(match.group(2).split()), validate=True)
-                return pss_restrictions(der)
-            except (binascii.Error, DERError):
-                return None
-    return None
+    start = data.find(_PKCS8_BEGIN) + len(_PKCS8_BEGIN)
+    end = data.find(_PKCS8_END, start)
+    if end < 0:
+        return None
+    try:
+        der = base64.b64decode(b"".join(data[start:end].split()), validate=True)
+        return pss_restrictions(der)
+    except (binascii.Error, DERError):
+        return None
+
+
+def _pem_labels(data: bytes) -> list[bytes]:
+    return [match.group(1) for match in _PEM_BEGIN.finditer(data)]
 
 
 def _key_like(data: bytes) -> str | None:
     """Name the kind of key material ``data`` is, if it is any."""
+    data = data.removeprefix(_BOM)
     if b"-----BEGIN" in data:
-        labels = [match.group(1) for match in _PEM_BLOCK.finditer(data)]
+        labels = _pem_labels(data)
         if labels:
             return f"PEM {labels[0].decode('ascii').lower()} text"
         return "damaged PEM text"
-    if _SSH_PUBLIC_KEY.match(data):
+    if _RFC4716_BEGIN in data or _SSH_PUBLIC_KEY.search(data):
         return "an SSH public key"
-    if data[0] == 0x30 and is_der_sequence(data):
+    if data[:1] == b"0" and is_der_sequence(data):
         return "DER-encoded key material or a certificate"
+    if _is_jwk_set(data):
+        return "a JWK Set"
     return None
+
+
+def _is_jwk_set(data: bytes) -> bool:
+    if not data.lstrip().startswith(b"{"):
+        return False
+    try:
+        parsed = json.loads(data)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(parsed, dict) and isinstance(parsed.get("keys"), list)
 
 
 def _from_jwk(
     jwk: Mapping[Any, Any], alg: str | None, entry: CacheKey | None
 ) -> KeyMaterial:
-    check_jwk_use(jwk, None)
-    declared = jwk.get("alg")
-    declared = declared if isinstance(declared, str) else None
+    declared = jwk_declared_alg(jwk)
     if jwk.get("kty") == "oct":
         return Secret(jwk_secret(jwk), declared)
     if not is_private_jwk(jwk):
@@ -359,16 +399,24 @@ def _from_jwk(
     return JwkPrivateKey(dict(jwk), declared, entry)
 
 
+def _from_jwk_mapping(jwk: Mapping[Any, Any], alg: str | None) -> KeyMaterial:
+    entry = _jwk_cache_key(jwk)
+    cached = lookup(entry) if entry is not None else None
+    if cached is not None:
+        return LoadedKey(*cached)
+    return _from_jwk(jwk, alg, entry)
+
+
 def _jwk_cache_key(jwk: Mapping[Any, Any]) -> CacheKey | None:
     try:
         text = json.dumps(jwk, sort_keys=True, separators=(",", ":"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return None
     return cache_key(text, None)
 
 
 def _from_mapping(key: Mapping[object, object], alg: str | None) -> KeyMaterial:
-    unknown = sorted(repr(name) for name in key if name not in ("key", "passphrase"))
+    unknown = any(name not in ("key", "passphrase") for name in key)
     if unknown or "key" not in key:
         raise InvalidKeyError(
             'a key mapping takes exactly "key" and optionally "passphrase"',

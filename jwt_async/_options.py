@@ -112,6 +112,9 @@ def options_from(keywords: Mapping[str, Any]) -> SignOptions:
     """
     if not keywords:
         return _defaults()
+    for name in keywords:
+        if name not in _KEYWORDS:
+            raise TypeError(_unknown_keyword(name))
     try:
         cache_key = tuple(
             (name, type(value), value) for name, value in keywords.items()
@@ -125,6 +128,18 @@ def options_from(keywords: Mapping[str, Any]) -> SignOptions:
             _cache.clear()
         _cache[cache_key] = found
     return found
+
+
+_KEYWORDS = frozenset(NODE_OPTION_NAMES.values())
+
+
+def _unknown_keyword(name: str) -> str:
+    # Python's own TypeError, as for any wrong keyword, but naming the right
+    # spelling when the caller used Node's.
+    message = f"unknown signing option {name!r}"
+    if name in NODE_OPTION_NAMES:
+        message += f"; did you mean {NODE_OPTION_NAMES[name]!r}?"
+    return message
 
 
 @functools.cache

@@ -64,10 +64,11 @@ def check_timespan(value: object, option: str) -> Timespan:
     if isinstance(value, datetime.timedelta):
         return value
     if isinstance(value, datetime.datetime):
-        if value.utcoffset() is None:
+        if _utc_offset(value) is None:
             raise InvalidOptionError(
-                f'"{option}" is a naive datetime; give it a timezone, such as '
-                "datetime.UTC, so that it names one instant",
+                f'"{option}" is a naive datetime (or its timezone is invalid); '
+                "give it a timezone, such as datetime.UTC, so that it names one "
+                "instant",
                 option=option,
             )
         return value
@@ -83,6 +84,13 @@ def check_timespan(value: object, option: str) -> Timespan:
         'timespan, such as "2 days", "10h" or "60s"',
         option=option,
     )
+
+
+def _utc_offset(value: datetime.datetime) -> datetime.timedelta | None:
+    try:
+        return value.utcoffset()
+    except ValueError:  # a tzinfo whose offset is a day or more
+        return None
 
 
 def offset_from(base: Seconds, span: Timespan) -> Seconds:

@@ -230,8 +230,7 @@ OPTION_CASES: list[tuple[list[str], dict[str, Any], dict[str, Any]]] = [
     (["--algorithm", "HS512"], {"alg": "HS512"}, {"iat": N}),
     (["--expires-in", "60"], {}, {"iat": N, "exp": N + 60}),
     (["--expires-in", "2h"], {}, {"iat": N, "exp": N + 7200}),
-    # Not only digits, so a timespan string: Node's ms() reads it as 1.5 ms.
-    (["--expires-in", "1.5"], {}, {"iat": N, "exp": N}),
+    (["--expires-in", "1.5h"], {}, {"iat": N, "exp": N + 5400}),
     (["--not-before", "-60"], {}, {"iat": N, "nbf": N - 60}),
     (["--not-before=-60"], {}, {"iat": N, "nbf": N - 60}),
     (["--not-before", "90s"], {}, {"iat": N, "nbf": N + 90}),
@@ -712,3 +711,59 @@ def test_bad_jwk_file_is_a_usage_error(
     code, out, err = run(capsys, "sign", "{}", "--jwk-file", str(path))
     assert (code, out) == (2, "")
     assert content not in err
+
+
+@pytest.mark.parametrize("value", ["1.5", "60.0", "-.5", "9" * 101])
+def test_bare_decimal_or_huge_timespan_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], secret_env: str, value: str
+) -> None:
+    """A bare decimal would be milliseconds (ms grammar): refused, as are huge ones."""
+    code, out, err = run(
+        capsys, "sign", "{}", "--secret-env", secret_env, f"--expires-in={value}"
+    )
+    assert (code, out) == (2, "")
+    assert "--expires-in" in err
+    assert "_timespan" not in err
+
+
+def test_jwk_alg_must_fit_the_key(capsys: pytest.CaptureFixture[str]) -> None:
+    """jwk --alg refuses an algorithm the key cannot sign with."""
+    ec_key = str(KEYS / "ec_p256.pem")
+    code, out, err = run(capsys, "jwk", "--key-file", ec_key, "--alg", "RS256")
+    assert (code, out) == (1, "")
+    assert "RS256" in err
+    code, out, err = run(capsys, "jwk", "--key-file", ec_key, "--alg", "banana")
+    assert (code, out) == (1, "")
+
+
+def test_passphrase_with_jwk_file_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, passphrase_env: str
+) -> None:
+    """--passphrase-env has no meaning with --jwk-file."""
+    path = tmp_path / "key.jwk"
+    path.write_text('{"kty": "oct", "k": "c2VjcmV0"}', encoding="utf-8")
+    code, out, err = run(
+        capsys,
+        "sign",
+        "{}",
+        "--jwk-file",
+        str(path),
+        "--passphrase-env",
+        passphrase_env,
+    )
+    assert (code, out) == (2, "")
+    assert "--passphrase-env" in err
+
+
+def test_closed_stdout_is_not_a_traceback(tmp_path: Path) -> None:
+    """A reader that goes away (| head -c0) ends the command without a traceback."""
+    process = subprocess.run(
+        f"{sys.executable} -m jwt_async sign '{{}}' --key-file {RSA_KEY} -a RS256"
+        " | head -c0",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in process.stderr

@@ -127,7 +127,7 @@ class TokenService:
         """``POST /login``: trade a username and password for an access token."""
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # also JSON nested too deeply
             return _error(400, "body is not JSON")
         if not isinstance(body, dict):
             return _error(400, "body is not a JSON object")
