@@ -8,12 +8,12 @@ from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ed448, ed25519
 
 import jwt_async
 from jwt_async import InvalidKeyError, InvalidOptionError
 from jwt_async._encoding import b64url
-from tests.helpers import FROZEN_NOW, key_text, private_key
+from tests.helpers import FROZEN_NOW, key_text, private_jwk, private_key
 
 # RFC 8037 Appendix A.1 and A.2: an Ed25519 key pair.
 RFC8037_JWK = {
@@ -36,41 +36,6 @@ RFC7638_JWK = {
     "alg": "RS256",
     "kid": "2011-04-29",
 }
-
-
-def _b64_int(value: int, size: int | None = None) -> str:
-    length = size or max(1, (value.bit_length() + 7) // 8)
-    return b64url(value.to_bytes(length, "big"))
-
-
-def private_jwk(key: Any) -> dict[str, str]:
-    """Write a private JWK of ``key`` with cryptography's numbers, independently."""
-    if isinstance(key, rsa.RSAPrivateKey):
-        n = key.private_numbers()
-        return {
-            "kty": "RSA",
-            "n": _b64_int(n.public_numbers.n),
-            "e": _b64_int(n.public_numbers.e),
-            "d": _b64_int(n.d),
-            "p": _b64_int(n.p),
-            "q": _b64_int(n.q),
-            "dp": _b64_int(n.dmp1),
-            "dq": _b64_int(n.dmq1),
-            "qi": _b64_int(n.iqmp),
-        }
-    assert isinstance(key, ec.EllipticCurvePrivateKey)
-    size = (key.curve.key_size + 7) // 8
-    numbers = key.private_numbers()
-    crv = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}.get(
-        key.curve.name, "secp256k1"
-    )
-    return {
-        "kty": "EC",
-        "crv": crv,
-        "x": _b64_int(numbers.public_numbers.x, size),
-        "y": _b64_int(numbers.public_numbers.y, size),
-        "d": _b64_int(numbers.private_value, size),
-    }
 
 
 def verify(token: str, key: Any, alg: str) -> Any:

@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 import jwt_async
 from jwt_async import InvalidKeyError
-from tests.helpers import key_text, private_key
+from tests.helpers import KEYS, key_text, private_key
 
 PASSPHRASE = "correct horse"
 
@@ -193,3 +193,45 @@ def test_key_types_and_sizes_are_checked_for_objects() -> None:
         jwt_async.sign_sync(
             {}, ec.generate_private_key(ec.SECP384R1()), algorithm="ES256"
         )
+
+
+@pytest.mark.parametrize(
+    ("key", "what"),
+    [
+        (b'from="10.0.0.1",no-pty ' + key_text("rsa2048_ssh.pub").encode(), "SSH"),
+        (b"\xef\xbb\xbf" + key_text("ed25519_ssh.pub").encode(), "SSH"),
+        (
+            "---- BEGIN SSH2 PUBLIC KEY ----\nAAAAC3NzaC1lZDI1NTE5AAAAIA==\n"
+            "---- END SSH2 PUBLIC KEY ----\n",
+            "SSH",
+        ),
+        ('{"keys": [{"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA"}]}', "JWK Set"),
+        (
+            "\ufeff" + '{"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA"}',
+            "public JWK",
+        ),
+        (
+            (KEYS / "rsa2048_public.der").read_bytes().decode("latin-1"),
+            "DER",
+        ),
+    ],
+    ids=["authorized-keys", "bom-ssh", "rfc4716", "jwk-set", "bom-jwk", "der-text"],
+)
+def test_more_key_material_is_never_an_hmac_secret(key: Any, what: str) -> None:
+    """Key material in other wrappings is refused as an HMAC secret too."""
+    with pytest.raises(InvalidKeyError, match=what):
+        jwt_async.sign_sync({}, key)
+
+
+def test_unknown_keyword_suggests_the_python_spelling() -> None:
+    """A Node spelling used as a keyword is a TypeError naming the right one."""
+    with pytest.raises(TypeError, match="did you mean 'expires_in'"):
+        jwt_async.sign_sync({}, "s" * 32, expiresIn=5)  # type: ignore[call-arg]
+
+
+def test_public_jwk_of_public_pem_and_of_nothing() -> None:
+    """public_jwk reads public PEM; without a key it says so."""
+    public = jwt_async.public_jwk(key_text("rsa2048_public.pem"))
+    assert public == jwt_async.public_jwk(key_text("rsa2048.pem"))
+    with pytest.raises(InvalidKeyError, match="needs a key"):
+        jwt_async.public_jwk(None)

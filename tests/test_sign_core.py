@@ -360,6 +360,25 @@ def test_claim_options_need_a_claim_set(payload: Any, option: str) -> None:
     assert info.value.option == option
 
 
+@pytest.mark.parametrize("iat", [float("nan"), float("inf"), 10**400])
+@pytest.mark.parametrize("span", ["1h", datetime.timedelta(hours=1)])
+def test_iat_out_of_range_for_a_timespan_is_refused(iat: Any, span: Any) -> None:
+    """exp cannot be computed from a NaN, infinite or huge iat: a claim error."""
+    with pytest.raises(InvalidPayloadError, match='"exp"') as info:
+        sign({"iat": iat}, expires_in=span)
+    assert info.value.claim == "exp"
+
+
+def test_integers_past_the_digit_limit_are_refused() -> None:
+    """Python will not write an int of more than 4300 digits: a payload error."""
+    with pytest.raises(InvalidPayloadError, match="too large"):
+        sign({"n": 10**5000})
+    with pytest.raises(InvalidPayloadError, match="too large"):
+        sign(10**5000)
+    with pytest.raises(UnsupportedAlgorithmError):
+        sign({}, algorithm=10**5000)
+
+
 def test_no_timestamp_false_with_string_payload_is_refused_like_node() -> None:
     """Node refuses noTimestamp of any value with a non-object payload."""
     with pytest.raises(InvalidOptionError, match="no_timestamp"):

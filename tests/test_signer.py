@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 import jwt_async
+import jwt_async._jwk
 from jwt_async import InvalidKeyError, InvalidOptionError, Signer, _key_cache
-from tests.helpers import FROZEN_NOW, key_text, private_key
+from tests.helpers import FROZEN_NOW, key_text, private_jwk, private_key
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
@@ -181,3 +183,48 @@ def test_cached_rsa_pss_key_keeps_its_restrictions() -> None:
         jwt_async.sign_sync({}, pem, algorithm="RS256")
     with pytest.raises(InvalidKeyError, match="sha256"):
         jwt_async.sign_sync({}, pem, algorithm="PS384")
+
+
+@pytest.mark.anyio
+async def test_a_burst_on_a_cold_cache_loads_the_key_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Fifty concurrent first signs with one PEM parse it once, not fifty times."""
+    calls = _loads(monkeypatch)
+    pem = key_text("rsa2048.pem")
+    tokens: list[str] = []
+
+    async def one() -> None:
+        tokens.append(await jwt_async.sign({}, pem, algorithm="RS256"))
+
+    async with anyio.create_task_group() as group:
+        for _ in range(50):
+            group.start_soon(one)
+    assert len(tokens) == 50
+    assert len(calls) == 1
+
+
+def test_jwk_dicts_are_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A private JWK dict passed on every call is built once."""
+    built: list[int] = []
+    original = jwt_async._jwk.jwk_private_key
+
+    def counting(jwk: Any) -> Any:
+        built.append(1)
+        return original(jwk)
+
+    monkeypatch.setattr("jwt_async._keys.jwk_private_key", counting)
+    jwk = private_jwk(private_key("rsa2048.pem"))
+    tokens = {jwt_async.sign_sync({}, dict(jwk), algorithm="RS256") for _ in range(4)}
+    assert len(tokens) == 1
+    assert built == [1]
+
+
+def test_cache_size_zero_keeps_no_secret() -> None:
+    """With the cache off, not even the verdict on a secret is kept."""
+    jwt_async.sign_sync({}, "remembered-secret-value")
+    assert _key_cache.secrets
+    jwt_async.set_key_cache_size(0)
+    assert not _key_cache.secrets
+    jwt_async.sign_sync({}, "another-secret-value")
+    assert not _key_cache.secrets
