@@ -73,6 +73,11 @@ def sign_callback(
         also reported through the loop's exception handler or
         :func:`threading.excepthook`.
     :raises InvalidOptionError: at once, when ``callback`` is not callable.
+
+    Limitation: with no asyncio loop, callbacks run on a pool of
+    ``max(2, CPUs)`` threads; a callback that blocks waiting for another
+    ``sign_callback`` result can exhaust it and deadlock. Wait in the caller,
+    not in a callback.
     """
     options: object = options_or_callback
     if callback is None:

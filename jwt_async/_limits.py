@@ -52,7 +52,9 @@ def set_thread_limit(limit: int) -> None:
 def current_limiter() -> CapacityLimiter:
     """Return the running event loop's jwt_async limiter, making it on first use.
 
-    Must be called from inside an event loop that anyio supports.
+    :raises RuntimeError: no event loop that anyio supports is running in this
+        thread (anyio's ``NoEventLoopError``): like ``asyncio.get_running_loop``,
+        this is a misuse of the call, not bad input.
     """
     try:
         return _limiter.get()
