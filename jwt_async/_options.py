@@ -120,7 +120,7 @@ def options_from(keywords: Mapping[str, Any]) -> SignOptions:
             (name, type(value), value) for name, value in keywords.items()
         )
         found = _cache.get(cache_key)
-    except TypeError:
+    except Exception:  # unhashable, or a __hash__ or __eq__ that raises
         return parse_options(**keywords)
     if found is None:
         found = parse_options(**keywords)
