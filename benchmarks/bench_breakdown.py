@@ -76,7 +76,7 @@ def _hs256_steps() -> list[tuple[str, Callable[[], object]]]:
     segment, claim_set = payload_bytes(PAYLOAD, options)
     material = read_key(HMAC_SECRET, algorithm)
     header = _header_segment(options, is_claim_set=True)
-    signing_input = f"{header}.{b64url(segment)}".encode("ascii")
+    signing_text = f"{header}.{b64url(segment)}"
     job = prepare(PAYLOAD, HMAC_SECRET, options)
     signature = job.signature()
     steps: list[tuple[str, Callable[[], object]]] = [
@@ -86,11 +86,11 @@ def _hs256_steps() -> list[tuple[str, Callable[[], object]]]:
         ("_header_segment()", lambda: _header_segment(options, is_claim_set=True)),
         (
             "b64url(payload) + join",
-            lambda: f"{header}.{b64url(segment)}".encode("ascii"),
+            lambda: f"{header}.{b64url(segment)}",
         ),
         (
             "SigningJob(...)",
-            lambda: SigningJob(algorithm, signing_input, material, options, claim_set),
+            lambda: SigningJob(algorithm, signing_text, material, options, claim_set),
         ),
         ("job.signature() (hmac)", job.signature),
         ("job.token()", lambda: job.token(signature)),

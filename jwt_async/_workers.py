@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import math
+import os
 from collections import deque
 from collections.abc import Callable
 
@@ -130,6 +131,15 @@ def _sign_batch(batch: list[_Ticket]) -> None:
         except Exception as exc:
             ticket.error = exc
         ticket.state = _State.DONE
+        # Hand the core over between two signatures: when every core signs,
+        # an event loop that wakes up would otherwise wait for a time slice to
+        # end (about 3 ms at the 99th percentile on 2 cores); with this, at
+        # most one signature (0.3 ms for RSA-2048). It costs nothing when no
+        # other thread is waiting.
+        _yield_core()
+
+
+_yield_core: Callable[[], None] = getattr(os, "sched_yield", lambda: None)
 
 
 def _hand_out(queue: _Queue, others: list[_Ticket]) -> None:

@@ -288,9 +288,9 @@ def test_each_event_loop_has_a_limiter_of_its_own() -> None:
     assert len({id(limiter) for limiter in limiters}) == 3
 
 
-def test_thread_limit_defaults_to_the_cpu_count() -> None:
-    """Without set_thread_limit the limit is the number of CPUs, at least 1."""
-    assert jwt_async.thread_limit() == max(1, os.cpu_count() or 1)
+def test_thread_limit_defaults_to_twice_the_cpu_count() -> None:
+    """Without set_thread_limit the limit is two threads per CPU."""
+    assert jwt_async.thread_limit() == 2 * max(1, os.cpu_count() or 1)
 
 
 @pytest.mark.usefixtures("restore_thread_limit")
