@@ -74,6 +74,9 @@ def sign_callback(
         :func:`threading.excepthook`.
     :raises InvalidOptionError: at once, when ``callback`` is not callable.
 
+    Cancelling the :class:`concurrent.futures.Future` of the thread path does
+    not stop the signature: it completes and the callback fires with it.
+
     Limitation: with no asyncio loop, callbacks run on a pool of
     ``max(2, CPUs)`` threads; a callback that blocks waiting for another
     ``sign_callback`` result can exhaust it and deadlock. Wait in the caller,

@@ -79,6 +79,11 @@ async def sign_in_worker(job: SigningJob) -> bytes:
     """
     queue = _current_queue()
     ticket = _Ticket(job)
+    if not queue.tickets and queue.leaders < current_limiter().total_tokens:
+        # Nobody waits and a thread is free: lead at once, with no wake-up.
+        ticket.state = _State.PROMOTED
+        queue.leaders += 1
+        return await _lead(queue, ticket)
     queue.tickets.append(ticket)
     _promote(queue)
     try:
