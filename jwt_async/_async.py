@@ -20,7 +20,7 @@ async def sign(payload: Payload, key: Key, **options: Unpack[SignKeywords]) -> s
     Works under asyncio and trio through anyio.
 
     Under load, waiting signatures are signed in batches, one thread hop per
-    batch (see :mod:`jwt_async._workers`). Cancelling the awaiting task raises
+    batch. Cancelling the awaiting task raises
     the cancellation and gives no token: a signature still queued is dropped,
     one already in a worker thread is finished and discarded, no thread or
     limiter token is left behind, and a ``mutate_payload`` mapping is left

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import (
 )
 
 from ._algorithms import Algorithm, AsymmetricKey
-from ._der import DERError, PssRestrictions, is_der_sequence, pss_restrictions
+from ._der import DERError, PssRestrictions, pss_restrictions
 from ._encoding import encode_text
 from ._jwk import (
     is_private_jwk,
@@ -46,13 +45,9 @@ from ._key_cache import (
     remember_secret,
 )
 from ._key_cache import secrets as _secrets
+from ._key_kinds import PKCS8_BEGIN, PKCS8_END, key_like, pem_labels, refuse_der_text
 from .exceptions import InvalidKeyError, InvalidPayloadError
 
-# BEGIN lines only: matching each with its END in one pattern rescans the rest
-# of the text for every BEGIN, which hostile input can make quadratic.
-_PEM_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 ]{1,64})-----")
-_PKCS8_BEGIN = b"-----BEGIN PRIVATE KEY-----"
-_PKCS8_END = b"-----END PRIVATE KEY-----"
 _PRIVATE_LABELS = frozenset(
     {
         b"PRIVATE KEY",
@@ -62,13 +57,6 @@ _PRIVATE_LABELS = frozenset(
         b"DSA PRIVATE KEY",
     }
 )
-# OpenSSH public keys ("ssh-rsa AAAA...", also inside an authorized_keys line
-# with options before them) and the RFC 4716 format.
-_SSH_PUBLIC_KEY = re.compile(
-    rb"(ssh-[a-z0-9-]+|ecdsa-sha2-[a-z0-9-]+|sk-[a-z0-9@.-]+)\s+AAAA", re.ASCII
-)
-_RFC4716_BEGIN = b"---- BEGIN SSH2 PUBLIC KEY ----"
-_BOM = b"\xef\xbb\xbf"
 _PUBLIC_KEY_TYPES = (
     rsa.RSAPublicKey,
     ec.EllipticCurvePublicKey,
@@ -181,7 +169,6 @@ class JwkPrivateKey:
         return CachedKey(jwk_private_key(self.jwk), None, self.jwk_alg)
 
 
-UnloadedKey = PemPrivateKey | JwkPrivateKey
 KeyMaterial = Secret | PemPrivateKey | JwkPrivateKey | LoadedKey
 
 
@@ -251,7 +238,7 @@ def key_material(key: object, alg: str | None = None) -> KeyMaterial | None:
         if cached is not None:
             return LoadedKey(*cached)
         if isinstance(key, str):
-            _refuse_der_text(key, alg)
+            refuse_der_text(key, alg)
             data = _key_text_bytes(key)
         else:
             data = key
@@ -277,19 +264,6 @@ def key_material(key: object, alg: str | None = None) -> KeyMaterial | None:
     )
 
 
-def _refuse_der_text(text: str, alg: str | None) -> None:
-    # DER bytes read into a str as Latin-1 (one character a byte) are still
-    # key material, though their UTF-8 encoding is no longer DER.
-    if text[:1] != "0" or max(text) > "\xff":
-        return
-    if is_der_sequence(text.encode("latin-1")):
-        raise InvalidKeyError(
-            "key is DER-encoded key material or a certificate held as text, "
-            "which is never used as an HMAC secret; pass the private key",
-            alg=alg,
-        )
-
-
 def _key_text_bytes(text: str) -> bytes:
     try:
         return encode_text(text, "utf-8", "key")
@@ -310,7 +284,7 @@ def _from_bytes(
     jwk = parse_jwk_text(data)
     if jwk is not None:
         return _from_jwk(jwk, alg, key)
-    kind = _key_like(data)
+    kind = key_like(data)
     if kind is not None:
         raise InvalidKeyError(
             f"key is {kind}, which cannot sign and is never used as an HMAC "
@@ -323,7 +297,7 @@ def _from_bytes(
 def _pem_private_key(
     data: bytes, passphrase: bytes | None, key: CacheKey | None
 ) -> PemPrivateKey | None:
-    labels = _pem_labels(data)
+    labels = pem_labels(data)
     if b"OPENSSH PRIVATE KEY" in labels:
         raise InvalidKeyError(
             "OpenSSH private keys are not supported; convert the key to PKCS#8 "
@@ -346,8 +320,8 @@ def _pss_of(data: bytes, labels: list[bytes]) -> PssRestrictions | None:
     # is treated as a plain RSA key.
     if b"PRIVATE KEY" not in labels:
         return None
-    start = data.find(_PKCS8_BEGIN) + len(_PKCS8_BEGIN)
-    end = data.find(_PKCS8_END, start)
+    start = data.find(PKCS8_BEGIN) + len(PKCS8_BEGIN)
+    end = data.find(PKCS8_END, start)
     if end < 0:
         return None
     try:
@@ -355,37 +329,6 @@ def _pss_of(data: bytes, labels: list[bytes]) -> PssRestrictions | None:
         return pss_restrictions(der)
     except (binascii.Error, DERError):
         return None
-
-
-def _pem_labels(data: bytes) -> list[bytes]:
-    return [match.group(1) for match in _PEM_BEGIN.finditer(data)]
-
-
-def _key_like(data: bytes) -> str | None:
-    """Name the kind of key material ``data`` is, if it is any."""
-    data = data.removeprefix(_BOM)
-    if b"-----BEGIN" in data:
-        labels = _pem_labels(data)
-        if labels:
-            return f"PEM {labels[0].decode('ascii').lower()} text"
-        return "damaged PEM text"
-    if _RFC4716_BEGIN in data or _SSH_PUBLIC_KEY.search(data):
-        return "an SSH public key"
-    if data[:1] == b"0" and is_der_sequence(data):
-        return "DER-encoded key material or a certificate"
-    if _is_jwk_set(data):
-        return "a JWK Set"
-    return None
-
-
-def _is_jwk_set(data: bytes) -> bool:
-    if not data.lstrip().startswith(b"{"):
-        return False
-    try:
-        parsed = json.loads(data)
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(parsed, dict) and isinstance(parsed.get("keys"), list)
 
 
 def _from_jwk(
