@@ -1,4 +1,4 @@
-"""Many signs at once: thousands of concurrent awaits, hundreds of random cancels.
+"""Many signs at once: 10,000 concurrent awaits, thousands of random cancels.
 
 Loaded key objects keep these fast: the point is the scheduling, not PEM
 parsing. The :class:`~tests.test_async.Gate` counts the signatures running in
@@ -24,6 +24,9 @@ from tests.test_sync import SECRET, public_of
 
 pytestmark = pytest.mark.anyio
 
+CONCURRENT = 10_000
+CANCELLED = 2_000
+
 RSA_KEY = private_key("rsa2048.pem")
 SIGNERS: list[tuple[str, Any, Any]] = [
     ("HS256", SECRET, SECRET),
@@ -41,10 +44,10 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     installed.release()
 
 
-async def test_3000_concurrent_signs_each_get_their_own_verifiable_token(
+async def test_10000_concurrent_signs_each_get_their_own_verifiable_token(
     gate: Gate,
 ) -> None:
-    """3,000 concurrent HS256/RS256/ES256 signs each return their own jti, verified."""
+    """10,000 concurrent HS256/RS256/ES256 signs each get their own jti, verified."""
     limiter = jwt_async.current_limiter()
     tokens: dict[int, str] = {}
     over_limit: list[float] = []
@@ -58,7 +61,7 @@ async def test_3000_concurrent_signs_each_get_their_own_verifiable_token(
 
     async def watch_limiter() -> None:
         nonlocal most_borrowed
-        while len(tokens) < 3000:
+        while len(tokens) < CONCURRENT:
             borrowed = limiter.borrowed_tokens
             most_borrowed = max(most_borrowed, borrowed)
             if borrowed > limiter.total_tokens:
@@ -68,13 +71,13 @@ async def test_3000_concurrent_signs_each_get_their_own_verifiable_token(
     with anyio.fail_after(60):
         async with anyio.create_task_group() as group:
             group.start_soon(watch_limiter)
-            for number in range(3000):
+            for number in range(CONCURRENT):
                 group.start_soon(sign_one, number)
 
     assert over_limit == []
     assert 0 < most_borrowed <= limiter.total_tokens
     assert 0 < gate.peak <= jwt_async.thread_limit()
-    assert gate.entries == 1500  # every RS256 and ES256 sign, none of the HS256
+    assert gate.entries == CONCURRENT // 2  # every RS256 and ES256, no HS256
     assert limiter.borrowed_tokens == 0
     for number, token in tokens.items():
         alg, _, verify_key = SIGNERS[number % len(SIGNERS)]
@@ -82,10 +85,10 @@ async def test_3000_concurrent_signs_each_get_their_own_verifiable_token(
         assert (claims["jti"], claims["n"]) == (f"job-{number}", number)
 
 
-async def test_hundreds_of_random_cancellations_leave_nothing_behind(
+async def test_thousands_of_random_cancellations_leave_nothing_behind(
     anyio_backend: str, gate: Gate
 ) -> None:
-    """400 RSA signs cancelled at seeded random points: none leaks or half-signs."""
+    """2,000 RSA signs cancelled at seeded random points: none leaks or half-signs."""
     rng = random.Random(20240607)
     gate.dwell = 0.0005  # widen the window in which a signature is in flight
     limiter = jwt_async.current_limiter()
@@ -130,14 +133,14 @@ async def test_hundreds_of_random_cancellations_leave_nothing_behind(
     jwt_async.clear_key_cache()
     with anyio.fail_after(60):
         async with anyio.create_task_group() as group:
-            for number in range(400):
+            for number in range(CANCELLED):
                 group.start_soon(run, number)
                 if rng.random() < 0.3:
                     await anyio.lowlevel.checkpoint()
 
     results = list(outcomes.values())
-    assert len(results) == 400
-    assert results.count("cancelled") >= 50
+    assert len(results) == CANCELLED
+    assert results.count("cancelled") >= CANCELLED // 8
     assert results.count("signed") >= 50
     assert gate.active == 0
     assert gate.peak <= jwt_async.thread_limit()
