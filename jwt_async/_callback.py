@@ -109,7 +109,7 @@ def _on_loop(
             outcome: _Outcome = (SigningError("signing was cancelled"), None)
         else:
             outcome = done.result()
-        failure = _call_back(callback, outcome)
+        failure = _call_back_or_resolve(callback, outcome, handle)
         if failure is not None:
             loop.call_exception_handler(
                 {"message": "sign_callback's callback raised", "exception": failure}
@@ -145,7 +145,7 @@ def _in_thread(
             outcome: _Outcome = (None, sign_sync(payload, key, **node_options(options)))
         except Exception as exc:
             outcome = (exc, None)
-        failure = _call_back(callback, outcome)
+        failure = _call_back_or_resolve(callback, outcome, handle)
         try:
             if failure is not None:
                 # Reported before the handle resolves, so that whoever waits
@@ -161,6 +161,22 @@ def _in_thread(
     _thread_pool().submit(work)
     returned.set()
     return handle
+
+
+def _call_back_or_resolve(
+    callback: Callback,
+    outcome: _Outcome,
+    handle: asyncio.Future[str | None] | concurrent.futures.Future[str | None],
+) -> CallbackError | None:
+    """Like :func:`_call_back`; a KeyboardInterrupt or SystemExit from the
+    callback still resolves the handle, so that no waiter hangs, and goes on."""
+    try:
+        return _call_back(callback, outcome)
+    except BaseException as exc:
+        failure = CallbackError("sign_callback's callback raised")
+        failure.__cause__ = exc
+        _resolve(handle, None, failure)
+        raise
 
 
 def _call_back(callback: Callback, outcome: _Outcome) -> CallbackError | None:

@@ -100,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (as with `| head -c0`): nothing to report to.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as exc:  # a full disk, a closed terminal...
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"{_PROG}: cannot write the output: {exc.strerror}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -218,6 +222,7 @@ def _timespan(text: str) -> int | str:
     # "60" must be 60 seconds: as a string, jwt_async would read it as Node's
     # ms() does, that is as 60 milliseconds. A bare decimal ("1.5") would be
     # milliseconds too, which nobody means on a command line: refused.
+    text = text.strip()  # "60 " is 60 seconds too, not 60 ms as in ms()
     if _WHOLE_SECONDS.fullmatch(text):
         if len(text) > _MAX_DIGITS:
             raise argparse.ArgumentTypeError("too many digits")

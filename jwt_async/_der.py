@@ -75,17 +75,15 @@ def _children(body: bytes) -> list[_Element]:
     return items
 
 
-def is_der_sequence(data: bytes) -> bool:
-    """True when ``data`` is exactly one DER SEQUENCE of well-formed elements.
-
-    DER keys and certificates all are; a random secret almost never is.
-    """
+def starts_with_der_sequence(data: bytes, minimum: int = 32) -> bool:
+    """True when ``data`` begins with a well-formed DER SEQUENCE of at least
+    ``minimum`` bytes, whatever follows it (a newline, a second certificate)."""
     try:
         element = _read(data)
         _children(element.body)
     except DERError:
         return False
-    return element.tag == _SEQUENCE and element.end == len(data)
+    return element.tag == _SEQUENCE and element.end >= minimum
 
 
 def pss_restrictions(pkcs8: bytes) -> PssRestrictions | None:

@@ -46,6 +46,18 @@ _TEXT_ENCODINGS = {
 _URL_SAFE = bytes.maketrans(b"+/", b"-_")
 
 
+def shown(value: object) -> str:
+    """Describe a caller's value for an error message, briefly and safely.
+
+    Strings are quoted and cut to 40 characters; anything else is named by its
+    type, since its ``repr`` can be huge, can fail (an int past the digit
+    limit) or can hold what it should not show.
+    """
+    if isinstance(value, str):
+        return repr(value[:40]) + ("..." if len(value) > 40 else "")
+    return f"a value of type {type(value).__name__}"
+
+
 def b64url(data: bytes) -> str:
     """Return ``data`` as unpadded base64url text (RFC 7515 §2)."""
     encoded = binascii.b2a_base64(data, newline=False)
@@ -58,7 +70,7 @@ def codec_for(encoding: str) -> str:
     if codec is None:
         known = ", ".join(sorted(_TEXT_ENCODINGS))
         raise InvalidOptionError(
-            f'"encoding" must be one of {known}, not {encoding!r}',
+            f'"encoding" must be one of {known}, not {shown(encoding)}',
             option="encoding",
         )
     return codec

@@ -6,6 +6,7 @@ from __future__ import annotations
 import binascii
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 
 from ._algorithms import AsymmetricKey
-from ._encoding import b64url
+from ._encoding import b64url, shown
 from .exceptions import InvalidKeyError
 
 # JWK "crv" names (RFC 7518 §6.2.1.1, RFC 8812 §3.1) and their curves.
@@ -101,7 +102,7 @@ def jwk_private_key(jwk: Mapping[str, Any]) -> AsymmetricKey:
     builder = _BUILDERS.get(kty) if isinstance(kty, str) else None
     if builder is None:
         raise InvalidKeyError(
-            f'JWK "kty" must be "oct", "RSA", "EC" or "OKP", not {kty!r}'
+            f'JWK "kty" must be "oct", "RSA", "EC" or "OKP", not {shown(kty)}'
         )
     try:
         return builder(jwk)
@@ -116,7 +117,8 @@ def jwk_private_key(jwk: Mapping[str, Any]) -> AsymmetricKey:
 
 def _member_bytes(jwk: Mapping[str, Any], name: str) -> bytes:
     value = jwk.get(name)
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _BASE64URL.fullmatch(value):
+        # RFC 7515 §2: base64url, no padding, no other alphabet.
         raise InvalidKeyError(f'the JWK\'s "{name}" must be a base64url string')
     try:
         return binascii.a2b_base64(
@@ -129,6 +131,7 @@ def _member_bytes(jwk: Mapping[str, Any], name: str) -> bytes:
 
 
 _FROM_URL_SAFE = str.maketrans("-_", "+/")
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*", re.ASCII)
 
 
 def _member_int(jwk: Mapping[str, Any], name: str) -> int:
@@ -160,7 +163,7 @@ def _ec_key(jwk: Mapping[str, Any]) -> ec.EllipticCurvePrivateKey:
     crv = jwk.get("crv")
     curve = _EC_CURVES.get(crv) if isinstance(crv, str) else None
     if curve is None:
-        raise InvalidKeyError(f'unsupported EC JWK "crv" {jwk.get("crv")!r}')
+        raise InvalidKeyError(f'unsupported EC JWK "crv" {shown(crv)}')
     public = ec.EllipticCurvePublicNumbers(
         _member_int(jwk, "x"), _member_int(jwk, "y"), curve
     )
@@ -174,7 +177,7 @@ def _okp_key(
     maker = _OKP_KEYS.get(crv) if isinstance(crv, str) else None
     if maker is None:
         raise InvalidKeyError(
-            f'OKP JWK "crv" must be Ed25519 or Ed448, not {jwk.get("crv")!r}'
+            f'OKP JWK "crv" must be Ed25519 or Ed448, not {shown(crv)}'
         )
     key = maker.from_private_bytes(_member_bytes(jwk, "d"))
     if "x" in jwk and _raw_public(key) != _member_bytes(jwk, "x"):
@@ -248,7 +251,7 @@ def thumbprint_of(jwk: Mapping[str, Any]) -> str:
     kty = jwk.get("kty")
     members = _REQUIRED_MEMBERS.get(kty) if isinstance(kty, str) else None
     if members is None:
-        raise InvalidKeyError(f'unsupported JWK "kty" {jwk.get("kty")!r}')
+        raise InvalidKeyError(f'unsupported JWK "kty" {shown(kty)}')
     canonical: dict[str, str] = {}
     for name in members:
         value = jwk.get(name)
@@ -256,4 +259,10 @@ def thumbprint_of(jwk: Mapping[str, Any]) -> str:
             raise InvalidKeyError(f'the JWK has no string "{name}" member')
         canonical[name] = value
     text = json.dumps(canonical, separators=(",", ":"), ensure_ascii=False)
-    return b64url(hashlib.sha256(text.encode("utf-8")).digest())
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = None
+    if data is None:
+        raise InvalidKeyError("the JWK has a member with a lone UTF-16 surrogate")
+    return b64url(hashlib.sha256(data).digest())

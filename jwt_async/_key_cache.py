@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ._algorithms import AsymmetricKey
 from ._der import PssRestrictions
+from ._encoding import shown
 from .exceptions import InvalidOptionError
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def set_key_cache_size(size: int) -> None:
     global _size
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
         raise InvalidOptionError(
-            f"key cache size must be a non-negative integer, not {size!r}",
+            f"key cache size must be a non-negative integer, not {shown(size)}",
             option="size",
         )
     with _lock:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 
-from ._der import is_der_sequence
+from ._der import starts_with_der_sequence
 from .exceptions import InvalidKeyError
 
 # BEGIN lines only: matching each with its END in one pattern rescans the rest
@@ -35,6 +35,10 @@ def pem_labels(data: bytes) -> list[bytes]:
 
 def key_like(data: bytes) -> str | None:
     """Name the kind of key material ``data`` is, if it is any."""
+    wide = _from_utf16(data)
+    if wide is not None:
+        kind = key_like(wide)
+        return None if kind is None else f"{kind} (in UTF-16)"
     data = data.removeprefix(_BOM)
     if b"-----BEGIN" in data:
         labels = pem_labels(data)
@@ -43,11 +47,43 @@ def key_like(data: bytes) -> str | None:
         return "damaged PEM text"
     if _RFC4716_BEGIN in data or _SSH_PUBLIC_KEY.search(data):
         return "an SSH public key"
-    if data[:1] == b"0" and is_der_sequence(data):
+    if data[:1] == b"0" and starts_with_der_sequence(data):
         return "DER-encoded key material or a certificate"
     if _is_jwk_set(data):
         return "a JWK Set"
+    if _looks_like_jwk_json(data):
+        return "JSON Web Key text"
     return None
+
+
+def _from_utf16(data: bytes) -> bytes | None:
+    """Return UTF-16 text as UTF-8 (a key saved by some Windows tools), else None."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        codec = "utf-16"
+    elif len(data) >= 4 and len(data) % 2 == 0 and not data[1::2].strip(b"\0"):
+        codec = "utf-16-le"
+    elif len(data) >= 4 and len(data) % 2 == 0 and not data[0::2].strip(b"\0"):
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        return data.decode(codec).encode("utf-8")
+    except UnicodeError:
+        return None
+
+
+# Member names that only JWKs and JWK Sets carry; "n" and "e" go together.
+_JWK_MEMBERS = (b'"kty"', b'"keys"', b'"crv"', b'"x5c"', b'"jwk"')
+
+
+def _looks_like_jwk_json(data: bytes) -> bool:
+    """JSON-like text naming JWK members, even if it does not parse."""
+    text = data.strip()
+    if text[:1] not in (b"{", b"["):
+        return False
+    return any(name in text for name in _JWK_MEMBERS) or (
+        b'"n"' in text and b'"e"' in text
+    )
 
 
 def _is_jwk_set(data: bytes) -> bool:
@@ -69,7 +105,7 @@ def refuse_der_text(text: str, alg: str | None) -> None:
     # key material, though their UTF-8 encoding is no longer DER.
     if text[:1] != "0" or max(text) > "\xff":
         return
-    if is_der_sequence(text.encode("latin-1")):
+    if starts_with_der_sequence(text.encode("latin-1")):
         raise InvalidKeyError(
             "key is DER-encoded key material or a certificate held as text, "
             "which is never used as an HMAC secret; pass the private key",

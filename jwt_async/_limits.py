@@ -15,6 +15,7 @@ import os
 from anyio import CapacityLimiter
 from anyio.lowlevel import RunVar
 
+from ._encoding import shown
 from .exceptions import InvalidOptionError
 
 _limiter: RunVar[CapacityLimiter] = RunVar("jwt_async_limiter")
@@ -44,7 +45,7 @@ def set_thread_limit(limit: int) -> None:
     global _thread_limit
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise InvalidOptionError(
-            f"thread limit must be a positive integer, not {limit!r}",
+            f"thread limit must be a positive integer, not {shown(limit)}",
             option="limit",
         )
     _thread_limit = limit

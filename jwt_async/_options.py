@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._algorithms import Algorithm, algorithm_named
-from ._encoding import codec_for
+from ._encoding import codec_for, shown
 from ._timespan import Timespan, check_timespan
 from .exceptions import InvalidHeaderError, InvalidOptionError
 
@@ -165,7 +165,8 @@ def node_options(options: object) -> dict[str, Any]:
         keyword = NODE_OPTION_NAMES.get(name) if isinstance(name, str) else None
         if keyword is None:
             raise InvalidOptionError(
-                f"{name!r} is not a known option", option=str(name)
+                f"{shown(name)} is not a known option",
+                option=name if isinstance(name, str) else type(name).__name__,
             )
         keywords[keyword] = value
     return keywords

@@ -572,3 +572,16 @@ def test_500_calls_from_16_threads_each_fire_their_callback_once() -> None:
     assert sorted(handle.result() or "" for handle in handles) == sorted(
         tokens[0] or "" for tokens in fired.values()
     )
+
+
+def test_keyboard_interrupt_in_a_callback_still_resolves_the_handle() -> None:
+    """A callback raising KeyboardInterrupt does not leave waiters hanging."""
+
+    def callback(error: BaseException | None, token: str | None) -> None:
+        raise KeyboardInterrupt
+
+    handle = jwt_async.sign_callback({}, "s" * 32, callback)
+    assert isinstance(handle, concurrent.futures.Future)
+    with pytest.raises(jwt_async.CallbackError) as info:
+        handle.result(timeout=30)
+    assert isinstance(info.value.__cause__, KeyboardInterrupt)

@@ -767,3 +767,40 @@ def test_closed_stdout_is_not_a_traceback(tmp_path: Path) -> None:
         check=False,
     )
     assert "Traceback" not in process.stderr
+
+
+def test_full_disk_is_one_line_not_a_traceback(secret_env: str) -> None:
+    """Writing the token to a full device fails with one line and exit 1."""
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    with open("/dev/full", "w") as full:
+        process = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "jwt_async",
+                "sign",
+                "{}",
+                "--secret-env",
+                secret_env,
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert process.returncode == 1
+    assert "Traceback" not in process.stderr
+    assert process.stderr.startswith("jwt-async: cannot write the output")
+
+
+def test_timespan_with_spaces_around_digits_is_seconds(
+    capsys: pytest.CaptureFixture[str], secret_env: str
+) -> None:
+    """'60 ' on the command line is 60 seconds, as '60' is."""
+    token = token_of(
+        capsys, "sign", "{}", "--secret-env", secret_env, "--expires-in", "60 "
+    )
+    _, claims = hs_verified(token)
+    assert claims["exp"] - claims["iat"] == 60

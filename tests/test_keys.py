@@ -223,6 +223,62 @@ def test_more_key_material_is_never_an_hmac_secret(key: Any, what: str) -> None:
         jwt_async.sign_sync({}, key)
 
 
+_PUBLIC_JWK = '{"kty": "RSA", "n": "AQAB", "e": "AQAB"}'
+
+
+@pytest.mark.parametrize(
+    ("key", "what"),
+    [
+        (key_text("rsa2048_public.pem").encode("utf-16"), "UTF-16"),
+        (key_text("rsa2048_cert.pem").encode("utf-16-le"), "UTF-16"),
+        (key_text("rsa2048_ssh.pub").encode("utf-16-be"), "UTF-16"),
+        ((KEYS / "rsa2048_public.der").read_bytes() + b"\r\n", "DER"),
+        (_PUBLIC_JWK[:-1] + ", }", "JSON Web Key"),
+        ("[" + _PUBLIC_JWK + "]", "JSON Web Key"),
+        ('{"jwk": ' + _PUBLIC_JWK + "}", "JSON Web Key"),
+        ('{"n": "AQAB", "e": "AQAB"}', "JSON Web Key"),
+    ],
+    ids=[
+        "utf16-pem",
+        "utf16le-cert",
+        "utf16be-ssh",
+        "der-newline",
+        "jwk-comma",
+        "jwk-list",
+        "jwk-nested",
+        "jwk-no-kty",
+    ],
+)
+def test_odd_encodings_of_key_material_are_refused(key: Any, what: str) -> None:
+    """UTF-16 text, DER with trailing bytes and broken JWK text are refused."""
+    with pytest.raises(InvalidKeyError, match=what):
+        jwt_async.sign_sync({}, key)
+
+
+@pytest.mark.parametrize(
+    "jwk",
+    [
+        {"kty": 10**5000, "d": "AA"},
+        {"kty": "x" * 100_000, "d": "AA"},
+        {"kty": "EC", "crv": 10**5000, "d": "AA", "x": "AA", "y": "AA"},
+        {"kty": "oct", "k": "a+b/"},
+        {"kty": "oct", "k": "YWJj=="},
+    ],
+    ids=["huge-int-kty", "long-kty", "huge-int-crv", "not-url-safe", "padded"],
+)
+def test_odd_jwk_members_give_short_key_errors(jwk: dict[str, Any]) -> None:
+    """JWK members of odd types or sizes are InvalidKeyErrors with short messages."""
+    with pytest.raises(InvalidKeyError) as info:
+        jwt_async.sign_sync({}, jwk, algorithm="HS256")
+    assert len(str(info.value)) < 200
+
+
+def test_thumbprint_of_a_jwk_with_a_lone_surrogate() -> None:
+    """A JWK member that is not valid text is an InvalidKeyError."""
+    with pytest.raises(InvalidKeyError, match="surrogate"):
+        jwt_async.jwk_thumbprint({"kty": "RSA", "n": "\ud800", "e": "AQAB"})
+
+
 def test_unknown_keyword_suggests_the_python_spelling() -> None:
     """A Node spelling used as a keyword is a TypeError naming the right one."""
     with pytest.raises(TypeError, match="did you mean 'expires_in'"):
