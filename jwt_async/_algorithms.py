@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, paddin
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from ._der import PssRestrictions
+from ._encoding import shown
 from .exceptions import InvalidKeyError, SigningError, UnsupportedAlgorithmError
 
 Family = Literal["HS", "RS", "PS", "ES", "EdDSA", "none"]
@@ -88,13 +89,12 @@ def algorithm_named(name: object, *, option: str) -> Algorithm:
     """
     found = ALGORITHMS.get(name) if isinstance(name, str) else None
     if found is None:
-        # Never the repr of a non-string: an int of 5000 digits has none.
-        shown = repr(name[:40]) if isinstance(name, str) else type(name).__name__
+        described = shown(name)
         raise UnsupportedAlgorithmError(
-            f'"{option}" names an unsupported algorithm {shown}; expected one '
+            f'"{option}" names an unsupported algorithm {described}; expected one '
             f"of {', '.join(ALGORITHMS)}",
             option=option,
-            alg=shown,
+            alg=described,
         )
     return found
 

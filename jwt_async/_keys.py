@@ -242,12 +242,12 @@ def key_material(key: object, alg: str | None = None) -> KeyMaterial | None:
             data = _key_text_bytes(key)
         else:
             data = key
-        material = _from_bytes(data, None, entry, alg)
+        material = _from_bytes(data, entry, alg)
         if isinstance(material, Secret):
             remember_secret(entry, material)
         return material
     if isinstance(key, bytearray | memoryview):
-        return _from_bytes(bytes(key), None, None, alg)
+        return _from_bytes(bytes(key), None, alg)
     if isinstance(key, Mapping):
         return _from_jwk_mapping(key, alg) if "kty" in key else _from_mapping(key, alg)
     if isinstance(key, _SIGNING_KEY_TYPES):
@@ -273,12 +273,12 @@ def _key_text_bytes(text: str) -> bytes:
 
 
 def _from_bytes(
-    data: bytes, passphrase: bytes | None, key: CacheKey | None, alg: str | None
+    data: bytes, key: CacheKey | None, alg: str | None
 ) -> KeyMaterial | None:
     if not data:
         return None
     if b"-----BEGIN" in data:
-        pem = _pem_private_key(data, passphrase, key)
+        pem = _pem_private_key(data, None, key)
         if pem is not None:
             return pem
     jwk = parse_jwk_text(data)
